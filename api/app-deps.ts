@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../config/logger';
+import type { PlanCatalog } from '../plans/plan-catalog';
+import type { PrismaClient } from '../prisma/generated/client';
+
+/** Everything the HTTP API needs, built by the caller (service, tests). */
+export interface AppDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  plans: PlanCatalog;
+  taskQueue: string;
+  defaultPlanId: string;
+  logger: Logger;
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { AppDeps } from './app-deps';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { healthRouter } from './routes/health';
+import { leadsRouter } from './routes/leads';
+
+export const BODY_LIMIT = '256kb';
+
+/** The HTTP API, without `listen`: the service and the tests decide where it runs. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming !== undefined && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      deps.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+
+  app.use(healthRouter(deps));
+  app.use(leadsRouter(deps));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,173 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Router } from 'express';
+import { findLead, insertLeadOnce } from '../../prisma/repositories/lead-repository';
+import { recordEvent } from '../../prisma/repositories/event-repository';
+import { loadTimeline } from '../../prisma/repositories/timeline-repository';
+import {
+  enrollSignal,
+  leadEventSignal,
+  nurtureStateQuery,
+  type NurtureView,
+} from '../../workflows/definitions';
+import { workflowIdForLead } from '../../workflows/ids';
+import { leadEventSchema } from '../../workflows/lead-event';
+import type { NurtureWorkflowInput } from '../../workflows/nurture-workflow';
+import type { AppDeps } from '../app-deps';
+import { notFound, ProblemError } from '../problem';
+import {
+  enrollLeadSchema,
+  enrollResponseSchema,
+  eventAcceptedSchema,
+  leadParamsSchema,
+} from '../schemas/lead-schemas';
+import { parseRequest } from '../validate';
+
+const NURTURE_WORKFLOW = 'nurtureWorkflow';
+
+export function leadsRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.post('/v1/leads', async (req, res) => {
+    const body = parseRequest(enrollLeadSchema, req, 'body');
+    const planId = body.planId ?? deps.defaultPlanId;
+    const plan = deps.plans.latest(planId);
+    if (plan === undefined) {
+      throw new ProblemError(
+        400,
+        'unknown-plan',
+        'Unknown plan',
+        `No plan "${planId}"; known: ${deps.plans.ids().join(', ')}.`,
+        [{ path: ['body', 'planId'], code: 'unknown_plan', message: `no plan "${planId}"` }],
+      );
+    }
+    const now = new Date();
+    const workflowId = workflowIdForLead(body.id);
+    const { lead, created } = await insertLeadOnce(deps.prisma, {
+      id: body.id,
+      workflowId,
+      email: body.email,
+      phone: body.phone ?? null,
+      firstName: body.firstName ?? null,
+      lastName: body.lastName ?? null,
+      company: body.company ?? null,
+      timezone: body.timezone,
+      ownerId: body.ownerId ?? null,
+      planId: plan.id,
+      planVersion: plan.version,
+      consents: Object.entries(body.consent).map(([channel, entry]) => {
+        const detail = typeof entry === 'boolean' ? { granted: entry } : entry;
+        return {
+          channel,
+          granted: detail.granted,
+          source: ('source' in detail ? detail.source : undefined) ?? 'enrollment',
+          occurredAt: 'at' in detail && detail.at !== undefined ? new Date(detail.at) : now,
+        };
+      }),
+    });
+
+    // The stored lead decides the plan: a repeat call never changes a running nurture.
+    const storedPlan = deps.plans.latest(lead.planId) ?? plan;
+    const input: NurtureWorkflowInput = {
+      inputVersion: 1,
+      leadId: lead.id,
+      ownerId: lead.ownerId,
+      plan: storedPlan,
+    };
+    try {
+      // Signal-with-start is idempotent on the workflow id: a running nurture just gets the signal.
+      await deps.temporal.workflow.signalWithStart(NURTURE_WORKFLOW, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+        signal: enrollSignal,
+        signalArgs: [],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (error) {
+      // The nurture ran and closed before: enrollment stays idempotent, nothing restarts.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    res
+      .status(created ? 201 : 200)
+      .location(`/v1/leads/${encodeURIComponent(lead.id)}`)
+      .json(
+        enrollResponseSchema.parse({
+          leadId: lead.id,
+          workflowId,
+          planId: lead.planId,
+          planVersion: lead.planVersion,
+          created,
+        }),
+      );
+  });
+
+  router.post('/v1/leads/:id/events', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const event = parseRequest(leadEventSchema, req, 'body');
+    const lead = await findLead(deps.prisma, id);
+    if (lead === null) throw notFound(`No lead "${id}".`);
+    const { duplicate } = await recordEvent(deps.prisma, {
+      leadId: id,
+      source: 'api',
+      externalId: event.id,
+      type: event.type,
+      occurredAt: new Date(event.occurredAt),
+      data: event.data,
+    });
+    // Signalled even when the record was a duplicate: a crash between recording and
+    // signalling must not lose the event. The workflow drops ids it has applied.
+    let delivered = true;
+    try {
+      await deps.temporal.workflow
+        .getHandle(lead.workflowId)
+        .signal(leadEventSignal, {
+          id: `api:${event.id}`,
+          type: event.type,
+          occurredAt: event.occurredAt,
+          data: event.data,
+        });
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      delivered = false; // the nurture has ended; the event stays on the timeline
+    }
+    res.status(202).json(eventAcceptedSchema.parse({ leadId: id, eventId: event.id, duplicate, delivered }));
+  });
+
+  router.get('/v1/leads/:id', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const lead = await findLead(deps.prisma, id);
+    if (lead === null) throw notFound(`No lead "${id}".`);
+    let nurture: NurtureView | null = null;
+    try {
+      nurture = await deps.temporal.workflow.getHandle(lead.workflowId).query(nurtureStateQuery);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    res.json({
+      lead: {
+        id: lead.id,
+        email: lead.email,
+        phone: lead.phone,
+        firstName: lead.firstName,
+        lastName: lead.lastName,
+        company: lead.company,
+        timezone: lead.timezone,
+        ownerId: lead.ownerId,
+        planId: lead.planId,
+        planVersion: lead.planVersion,
+        createdAt: lead.createdAt.toISOString(),
+      },
+      workflowId: lead.workflowId,
+      nurture,
+    });
+  });
+
+  router.get('/v1/leads/:id/timeline', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const lead = await findLead(deps.prisma, id);
+    if (lead === null) throw notFound(`No lead "${id}".`);
+    res.json({ leadId: id, items: await loadTimeline(deps.prisma, id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Lead ids go into workflow ids and search attributes, which Temporal stores
+ * in clear: refuse ids that look like an email address or a phone number.
+ */
+export const leadIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((id) => !id.includes('@'), 'must not be an email address: use your CRM id')
+  .refine((id) => !/^\+?[\d\s().-]{7,20}$/.test(id), 'must not be a phone number: use your CRM id')
+  .refine((id) => /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(id), 'may contain only letters, digits and _ . : -');
+
+export const timezoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as "America/Chicago"');
+
+export const CONSENT_CHANNELS = ['email', 'sms', 'linkedin', 'ads'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+const consentEntrySchema = z.union([
+  z.boolean(),
+  z.strictObject({
+    granted: z.boolean(),
+    source: z.string().min(1).max(200).optional(),
+    at: z.iso.datetime({ offset: true }).optional(),
+  }),
+]);
+
+export const enrollLeadSchema = z.strictObject({
+  id: leadIdSchema,
+  email: z.email(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123')
+    .optional(),
+  firstName: z.string().min(1).max(100).optional(),
+  lastName: z.string().min(1).max(100).optional(),
+  company: z.string().min(1).max(200).optional(),
+  timezone: timezoneSchema.default('UTC'),
+  ownerId: z.string().min(1).max(128).optional(),
+  consent: z.partialRecord(z.enum(CONSENT_CHANNELS), consentEntrySchema).default({}),
+  planId: z.string().min(1).max(64).optional(),
+});
+
+export type EnrollLead = z.output<typeof enrollLeadSchema>;
+
+export const leadParamsSchema = z.strictObject({ id: leadIdSchema });
+
+export const enrollResponseSchema = z.object({
+  leadId: z.string(),
+  workflowId: z.string(),
+  planId: z.string(),
+  planVersion: z.number(),
+  created: z.boolean(),
+});
+
+export const eventAcceptedSchema = z.object({
+  leadId: z.string(),
+  eventId: z.string(),
+  duplicate: z.boolean(),
+  delivered: z.boolean(),
+});

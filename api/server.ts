@@ -1,0 +1,48 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import type { Env } from '../config/env';
+import type { Logger } from '../config/logger';
+import { temporalConnectionOptions } from '../config/temporal-options';
+import { PlanCatalog } from '../plans/plan-catalog';
+import type { PrismaClient } from '../prisma/generated/client';
+import { createApp } from './app';
+
+export interface RunningApi {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Connects the Temporal client and serves the API on HOST:PORT. */
+export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningApi> {
+  const plans = PlanCatalog.load();
+  const connection = await Connection.connect(temporalConnectionOptions(env));
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    prisma,
+    temporal,
+    plans,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    defaultPlanId: env.DEFAULT_PLAN_ID,
+    logger,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
+      if (error === undefined) resolve(listening);
+      else reject(error);
+    });
+  });
+  const url = `http://${env.HOST}:${env.PORT}`;
+  logger.info({ url }, 'api listening');
+  return {
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'prisma/generated/', 'coverage/'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no Node modules,
+    // no database, no activity implementations (types only).
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code must be deterministic: no Node modules.' },
+            { group: ['**/prisma/**', '@prisma/*', 'pg'], message: 'Workflows never touch the database.' },
+            {
+              group: ['**/activities/**', '!**/activities'],
+              allowTypeImports: true,
+              message: 'Import activities by type only.',
+            },
+            { group: ['**/activities'], allowTypeImports: true, message: 'Import activities by type only.' },
+          ],
+          paths: ['fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net'].map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: no Node modules.',
+          })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+  },
+);

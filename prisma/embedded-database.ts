@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The embedded default database: PGlite (PostgreSQL compiled to WebAssembly)
+ * kept in a folder and served over the PostgreSQL wire protocol on a local
+ * port. PGlite lives inside one process; serving it lets the API, the worker
+ * and CLI commands all connect with the ordinary driver, like to a real server.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** `dataDir` undefined keeps the database in memory (tests). Port 0 picks a free port. */
+export async function startEmbeddedDatabase(options: {
+  dataDir?: string;
+  port: number;
+}): Promise<EmbeddedDatabase> {
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  // The default of one connection drops a pool's second one; statements are
+  // serialised over PGlite's single connection either way.
+  const server = new PGLiteSocketServer({ db, port: options.port, host: '127.0.0.1', maxConnections: 64 });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const port = Number(server.getServerConn().split(':').pop());
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    port,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

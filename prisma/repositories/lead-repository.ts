@@ -1,0 +1,42 @@
+import type { PrismaClient } from '../generated/client';
+import type { Lead } from '../generated/client';
+
+export interface NewLead {
+  id: string;
+  workflowId: string;
+  email: string;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  timezone: string;
+  ownerId: string | null;
+  planId: string;
+  planVersion: number;
+  consents: { channel: string; granted: boolean; source: string; occurredAt: Date }[];
+}
+
+/**
+ * Inserts a lead and its initial consents, once. Returns the stored lead and
+ * whether this call created it: a repeat enrollment changes nothing.
+ */
+export async function insertLeadOnce(
+  prisma: PrismaClient,
+  lead: NewLead,
+): Promise<{ lead: Lead; created: boolean }> {
+  const { consents, ...row } = lead;
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.lead.createMany({ data: [row], skipDuplicates: true });
+    if (count === 1 && consents.length > 0) {
+      await tx.consentChange.createMany({
+        data: consents.map((c) => ({ leadId: lead.id, ...c })),
+      });
+    }
+    const stored = await tx.lead.findUniqueOrThrow({ where: { id: lead.id } });
+    return { lead: stored, created: count === 1 };
+  });
+}
+
+export function findLead(prisma: PrismaClient, id: string): Promise<Lead | null> {
+  return prisma.lead.findUnique({ where: { id } });
+}

@@ -1,0 +1,77 @@
+import type { PrismaClient } from '../generated/client';
+
+export type TimelineItem =
+  | { kind: 'event'; at: string; id: string; source: string; type: string; data: unknown }
+  | {
+      kind: 'touch';
+      at: string;
+      key: string;
+      channel: string;
+      step: string;
+      variant: string;
+      status: string;
+      provider: string;
+      sentAt: string | null;
+      failureReason: string | null;
+    }
+  | {
+      kind: 'decision';
+      at: string;
+      key: string;
+      rule: string;
+      outcome: string;
+      reason: string;
+      data: unknown;
+    };
+
+const KIND_ORDER = { event: 0, decision: 1, touch: 2 } as const;
+
+/** A lead's events, touches and decisions in time order, from the database alone. */
+export async function loadTimeline(prisma: PrismaClient, leadId: string): Promise<TimelineItem[]> {
+  const [events, touches, decisions] = await Promise.all([
+    prisma.event.findMany({ where: { leadId } }),
+    prisma.touch.findMany({ where: { leadId } }),
+    prisma.decision.findMany({ where: { leadId } }),
+  ]);
+  const items: TimelineItem[] = [
+    ...events.map((e) => ({
+      kind: 'event' as const,
+      at: e.occurredAt.toISOString(),
+      id: e.externalId,
+      source: e.source,
+      type: e.type,
+      data: e.data,
+    })),
+    ...touches.map((t) => ({
+      kind: 'touch' as const,
+      at: t.createdAt.toISOString(),
+      key: t.key,
+      channel: t.channel,
+      step: t.step,
+      variant: t.variant,
+      status: t.status,
+      provider: t.provider,
+      sentAt: t.sentAt?.toISOString() ?? null,
+      failureReason: t.failureReason,
+    })),
+    ...decisions.map((d) => ({
+      kind: 'decision' as const,
+      at: d.decidedAt.toISOString(),
+      key: d.key,
+      rule: d.rule,
+      outcome: d.outcome,
+      reason: d.reason,
+      data: d.data,
+    })),
+  ];
+  // Decision keys end in a sequence number: keep the engine's own order within a millisecond.
+  return items.sort(
+    (a, b) =>
+      a.at.localeCompare(b.at) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || sequenceOf(a) - sequenceOf(b),
+  );
+}
+
+function sequenceOf(item: TimelineItem): number {
+  if (item.kind !== 'decision') return 0;
+  return Number(item.key.split(':').pop() ?? 0);
+}

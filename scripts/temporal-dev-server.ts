@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { temporalCliPath } from './temporal-tools';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  logFile: string;
+  /** Settles if the server exits on its own. */
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+}
+
+const SEARCH_ATTRIBUTE_TYPE: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+};
+
+/**
+ * `temporal server start-dev` with state kept under the data folder (SQLite in
+ * WAL mode: file-backed SQLite is slow otherwise), the Web UI on, and the
+ * project's search attributes registered (re-registering on restart is fine).
+ */
+export async function startTemporalDevServer(options: {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+}): Promise<DevServer> {
+  const cli = temporalCliPath();
+  if (cli === undefined) {
+    throw new Error('the Temporal CLI is not installed: run `npm run setup`, or set TEMPORAL_ADDRESS');
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const logFile = path.join(options.dataDir, 'temporal.log');
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--db-filename',
+    path.join(options.dataDir, 'temporal.sqlite'),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--log-level',
+    'warn',
+    ...(options.namespace === 'default' ? [] : ['--namespace', options.namespace]),
+    ...SEARCH_ATTRIBUTES.flatMap((key) => [
+      '--search-attribute',
+      `${key.name}=${SEARCH_ATTRIBUTE_TYPE[key.type] ?? 'Keyword'}`,
+    ]),
+  ];
+  const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
+  // If this process goes down hard, do not leave the server behind.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const address = `127.0.0.1:${options.port}`;
+  try {
+    await waitUntilReady(address, options.namespace, exited, logFile);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    address,
+    uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    logFile,
+    exited,
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitUntilReady(
+  address: string,
+  namespace: string,
+  exited: Promise<number | null>,
+  logFile: string,
+): Promise<void> {
+  const server = { gone: false };
+  void exited.then(() => {
+    server.gone = true;
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.gone) throw new Error(`the Temporal dev server exited at start; see ${logFile}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`the Temporal dev server did not answer on ${address} within 60 s; see ${logFile}`);
+}

@@ -1,0 +1,24 @@
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { ActivityDeps } from '../activities';
+import { createActivities } from '../activities';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** A nurture worker on one task queue. No business logic: wiring only. */
+export async function createNurtureWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  bundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.bundle === undefined
+      ? { workflowsPath: WORKFLOWS_PATH }
+      : { workflowBundle: options.bundle }),
+    activities: createActivities(options.deps),
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * The worker on its own (production, docker-compose): Temporal and PostgreSQL
+ * are given by TEMPORAL_ADDRESS and DATABASE_URL. `npm start` runs it in-process.
+ */
+import { loadEnv } from '../config/env';
+import { createLogger } from '../config/logger';
+import { createPrismaClient } from '../prisma/database';
+import { startWorker } from './run-worker';
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL);
+  if (env.DATABASE_URL === undefined)
+    throw new Error('DATABASE_URL is required to run the worker on its own');
+  const prisma = createPrismaClient(env.DATABASE_URL);
+  const worker = await startWorker(env, prisma, logger);
+  // The SDK's worker shuts down on SIGINT/SIGTERM by itself and lets running activities finish.
+  await worker.done;
+  await prisma.$disconnect();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
