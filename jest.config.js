@@ -1,5 +1,5 @@
 /**
- * Three groups of tests. `db` tests open a database: PGlite in memory by
+ * Two groups of tests. `db` tests open a database: PGlite in memory by
  * default, the PostgreSQL at DATABASE_URL when set (`.ci/run` runs them both
  * ways). Files named *.db.test.ts are database tests.
  * @type {import('jest').Config}
@@ -21,12 +21,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.db\\.test\\.ts$', '\\.workflow\\.test\\.ts$'],
-    },
-    {
-      ...common,
-      displayName: 'workflows',
-      testMatch: ['<rootDir>/test/**/*.workflow.test.ts'],
+      testPathIgnorePatterns: ['\\.db\\.test\\.ts$'],
     },
     {
       ...common,

@@ -1,4 +1,3 @@
-import { log } from '@temporalio/activity';
 import type { PrismaClient } from '../prisma/generated/client';
 import type { EmailChannel } from './email-channel';
 import { renderTemplate } from './render-template';
@@ -49,7 +48,6 @@ export function createSendEmailTouch(deps: { prisma: PrismaClient; email: EmailC
     });
     const touch = await prisma.touch.findUniqueOrThrow({ where: { key: input.touchKey } });
     if (touch.status === 'sent' && touch.providerMessageId !== null) {
-      log.info('touch already sent; not sending again', { touchKey: input.touchKey });
       return { outcome: 'sent', providerMessageId: touch.providerMessageId };
     }
     if (touch.status === 'failed') {

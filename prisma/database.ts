@@ -7,8 +7,14 @@ import { PrismaClient } from './generated/client';
  */
 export function createPrismaClient(connectionString: string): PrismaClient {
   // Small pool: PGlite serialises statements anyway, and a real server is shared.
-  const adapter = new PrismaPg({ connectionString, max: 5 });
+  const schema = schemaOf(connectionString);
+  const adapter = new PrismaPg({ connectionString, max: 5 }, schema === undefined ? {} : { schema });
   return new PrismaClient({ adapter });
 }
 
 export type { PrismaClient };
+
+/** The `?schema=` parameter of a connection URL, as Prisma has always read it. */
+export function schemaOf(connectionString: string): string | undefined {
+  return new URL(connectionString).searchParams.get('schema') ?? undefined;
+}

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { schemaOf } from './database';
 
 /**
  * Applies the SQL migrations in Prisma's layout and records them in Prisma's
@@ -47,6 +48,12 @@ export async function migrate(
   const client = new Client({ connectionString });
   await client.connect();
   try {
+    const schema = schemaOf(connectionString);
+    if (schema !== undefined) {
+      const quoted = client.escapeIdentifier(schema);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+      await client.query(`SET search_path TO ${quoted}`);
+    }
     await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_ID]);
     try {
       return await applyPending(client, readMigrations(dir));

@@ -118,14 +118,12 @@ export function leadsRouter(deps: AppDeps): Router {
     // signalling must not lose the event. The workflow drops ids it has applied.
     let delivered = true;
     try {
-      await deps.temporal.workflow
-        .getHandle(lead.workflowId)
-        .signal(leadEventSignal, {
-          id: `api:${event.id}`,
-          type: event.type,
-          occurredAt: event.occurredAt,
-          data: event.data,
-        });
+      await deps.temporal.workflow.getHandle(lead.workflowId).signal(leadEventSignal, {
+        id: `api:${event.id}`,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        data: event.data,
+      });
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       delivered = false; // the nurture has ended; the event stays on the timeline

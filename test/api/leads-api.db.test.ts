@@ -1,0 +1,250 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../config/logger';
+import { createOutboxEmailChannel } from '../../activities/outbox-email-channel';
+import { PlanCatalog } from '../../plans/plan-catalog';
+import { createNurtureWorker } from '../../worker/create-worker';
+import { uniqueLeadId } from '../support/builders';
+import { eventually } from '../support/eventually';
+import { createTimeSkippingEnv, workflowBundle } from '../support/temporal-test-env';
+import { openTestDatabase, type TestDatabase } from '../support/test-database';
+
+const TASK_QUEUE = 'api-test';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  worker = await createNurtureWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue: TASK_QUEUE,
+    deps: { prisma: db.prisma, email: createOutboxEmailChannel(db.prisma) },
+    bundle: await workflowBundle(),
+  });
+  running = worker.run();
+  const app = createApp({
+    prisma: db.prisma,
+    temporal: env.client,
+    plans: PlanCatalog.load(),
+    taskQueue: TASK_QUEUE,
+    defaultPlanId: 'default',
+    logger: createLogger('silent'),
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await db.close();
+});
+
+interface Reply {
+  status: number;
+  type: string | null;
+  body: Record<string, unknown>;
+}
+
+async function call(method: string, path: string, body?: unknown, raw?: string): Promise<Reply> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+function lead(id: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    timezone: 'America/Chicago',
+    ownerId: 'rep-7',
+    consent: { email: true, sms: { granted: false, source: 'signup-form' } },
+    ...extra,
+  };
+}
+
+describe('POST /v1/leads', () => {
+  test('enrolls once: 201 then 200 with the same workflow id, one workflow, one touch', async () => {
+    const id = uniqueLeadId('api');
+    const first = await call('POST', '/v1/leads', lead(id));
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      leadId: id,
+      workflowId: `nurture-${id}`,
+      planId: 'default',
+      created: true,
+    });
+    const firstRun = (await env.client.workflow.getHandle(`nurture-${id}`).describe()).runId;
+    const second = await call('POST', '/v1/leads', lead(id, { email: 'other@example.com' }));
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ workflowId: first.body.workflowId, created: false });
+
+    const touches = await eventually(
+      () => db.prisma.touch.findMany({ where: { leadId: id } }),
+      (rows) => rows.some((t) => t.status === 'sent'),
+    );
+    expect(touches).toHaveLength(1);
+    const stored = await db.prisma.lead.findUniqueOrThrow({ where: { id } });
+    expect(stored.email).toBe('ada@example.com');
+    const consents = await db.prisma.consentChange.findMany({
+      where: { leadId: id },
+      orderBy: { channel: 'asc' },
+    });
+    expect(consents.map((c) => [c.channel, c.granted, c.source])).toEqual([
+      ['email', true, 'enrollment'],
+      ['sms', false, 'signup-form'],
+    ]);
+    // The repeat signalled the same run instead of starting another.
+    const described = await env.client.workflow.getHandle(`nurture-${id}`).describe();
+    expect(described.runId).toBe(firstRun);
+    expect(described.status.name).toBe('RUNNING');
+  });
+
+  test('invalid bodies get 400 problem+json listing the issues without echoing values', async () => {
+    const reply = await call('POST', '/v1/leads', {
+      id: 'someone@example.com',
+      email: 'not-an-email',
+      timezone: 'Mars/Olympus',
+      surprise: true,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.type).toContain('application/problem+json');
+    expect(reply.body).toMatchObject({
+      type: 'https://durable-nurture.dev/problems/validation-error',
+      status: 400,
+      instance: '/v1/leads',
+    });
+    const paths = (reply.body.issues as { path: string[] }[]).map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['body.id', 'body.email', 'body.timezone', 'body']));
+    expect(JSON.stringify(reply.body)).not.toContain('someone@example.com');
+  });
+
+  test('ids that look like phone numbers are refused', async () => {
+    const reply = await call('POST', '/v1/leads', lead('+14155550123'));
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body.issues)).toContain('phone number');
+  });
+
+  test('an unknown plan is a 400 that names the known plans', async () => {
+    const reply = await call('POST', '/v1/leads', lead(uniqueLeadId('api'), { planId: 'nope' }));
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ type: 'https://durable-nurture.dev/problems/unknown-plan' });
+    expect(reply.body.detail).toContain('default');
+  });
+
+  test('malformed JSON is a 400 problem, an oversized body a 413 problem', async () => {
+    const malformed = await call('POST', '/v1/leads', undefined, '{"id": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.type).toBe('https://durable-nurture.dev/problems/malformed-json');
+    const huge = await call(
+      'POST',
+      '/v1/leads',
+      undefined,
+      JSON.stringify({ id: 'x', pad: 'x'.repeat(300_000) }),
+    );
+    expect(huge.status).toBe(413);
+    expect(huge.type).toContain('application/problem+json');
+  });
+});
+
+describe('POST /v1/leads/:id/events', () => {
+  test('applies an event once: a repeat is acknowledged as a duplicate and not counted again', async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    await eventually(
+      () => call('GET', `/v1/leads/${id}`),
+      (r) => (r.body.nurture as { phase?: string } | null)?.phase === 'awaiting-open',
+    );
+    const event = { id: 'evt-1', type: 'email.opened', occurredAt: '2026-11-24T10:00:00Z' };
+    const first = await call('POST', `/v1/leads/${id}/events`, event);
+    expect(first).toMatchObject({ status: 202, body: { duplicate: false, delivered: true } });
+    const second = await call('POST', `/v1/leads/${id}/events`, event);
+    expect(second).toMatchObject({ status: 202, body: { duplicate: true, delivered: true } });
+
+    const state = await eventually(
+      () => call('GET', `/v1/leads/${id}`),
+      (r) => (r.body.nurture as { opens?: number } | null)?.opens === 1,
+    );
+    expect(state.body.nurture).toMatchObject({ opens: 1, currentStep: 'case-study', phase: 'scheduled' });
+    expect(await db.prisma.event.count({ where: { leadId: id } })).toBe(1);
+
+    const timeline = await call('GET', `/v1/leads/${id}/timeline`);
+    const items = timeline.body.items as { kind: string; reason?: string; type?: string }[];
+    expect(items.map((i) => i.kind)).toEqual(expect.arrayContaining(['event', 'touch', 'decision']));
+    expect(items.filter((i) => i.kind === 'decision').map((i) => i.reason)).toContain(
+      'email "welcome" opened within the 48h open window',
+    );
+  });
+
+  test('an unknown lead is 404, an unknown event type 400', async () => {
+    const missing = await call('POST', '/v1/leads/nobody-here/events', {
+      id: 'e',
+      type: 'email.opened',
+      occurredAt: '2026-11-24T10:00:00Z',
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.type).toContain('application/problem+json');
+    const bad = await call('POST', '/v1/leads/nobody-here/events', {
+      id: 'e',
+      type: 'email.teleported',
+      occurredAt: 'yesterday',
+    });
+    expect(bad.status).toBe(400);
+    const paths = (bad.body.issues as { path: string[] }[]).map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['body.type', 'body.occurredAt']));
+  });
+});
+
+describe('GET /v1/leads/:id', () => {
+  test('returns the lead and its live state from the workflow', async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    const reply = await eventually(
+      () => call('GET', `/v1/leads/${id}`),
+      (r) => (r.body.nurture as { phase?: string } | null)?.phase === 'awaiting-open',
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      lead: { id, timezone: 'America/Chicago', ownerId: 'rep-7' },
+      nurture: { status: 'new', currentStep: 'welcome', waitingFor: 'email.opened', planId: 'default' },
+    });
+    expect(typeof (reply.body.nurture as { waitUntil: unknown }).waitUntil).toBe('string');
+  });
+
+  test('an unknown lead is 404, an unknown route 404, both problem+json', async () => {
+    expect((await call('GET', '/v1/leads/ghost')).status).toBe(404);
+    const route = await call('GET', '/v2/nothing');
+    expect(route.status).toBe(404);
+    expect(route.type).toContain('application/problem+json');
+  });
+});
+
+describe('health', () => {
+  test('/healthz and /readyz answer 200 when Temporal and the database do', async () => {
+    expect(await call('GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await call('GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } },
+    });
+  });
+});
