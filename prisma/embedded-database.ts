@@ -32,11 +32,16 @@ export async function startEmbeddedDatabase(options: {
   }
   const port = Number(server.getServerConn().split(':').pop());
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: embeddedDatabaseUrl(port),
     port,
     async stop() {
       await server.stop();
       await db.close();
     },
   };
+}
+
+/** How every process reaches the embedded database served on `port`. */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgresql://postgres:postgres@127.0.0.1:${String(port)}/postgres?sslmode=disable`;
 }

@@ -2,10 +2,14 @@
  * The worker on its own (production, docker-compose): Temporal and PostgreSQL
  * are given by TEMPORAL_ADDRESS and DATABASE_URL. `npm start` runs it in-process.
  */
+import { writeFileSync } from 'node:fs';
 import { loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createPrismaClient } from '../prisma/database';
 import { startWorker } from './run-worker';
+
+/** Touched while the worker runs; the container health check reads its age. */
+export const HEARTBEAT_FILE = '/tmp/nurture-worker.alive';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -14,8 +18,14 @@ async function main(): Promise<void> {
     throw new Error('DATABASE_URL is required to run the worker on its own');
   const prisma = createPrismaClient(env.DATABASE_URL);
   const worker = await startWorker(env, prisma, logger);
+  const beat = (): void => {
+    writeFileSync(HEARTBEAT_FILE, new Date().toISOString());
+  };
+  beat();
+  const heartbeat = setInterval(beat, 10_000);
   // The SDK's worker shuts down on SIGINT/SIGTERM by itself and lets running activities finish.
   await worker.done;
+  clearInterval(heartbeat);
   await prisma.$disconnect();
 }
 

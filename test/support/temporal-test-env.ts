@@ -1,5 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -11,6 +16,7 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
  * the SDK's own download needs Temporal's CDN, which not every machine reaches.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   const path = testServerPath();
   if (path === undefined) {
     throw new Error('temporal-test-server not found: run `npm run setup -- --for-tests` (npm test does)');
@@ -48,3 +54,12 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 const noop = (): void => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+/** Worker state changes at INFO drown test output; warnings and errors still show. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process (another test file ran first): keep it.
+  }
+}
