@@ -1,18 +1,26 @@
 import type { PrismaClient } from '../prisma/generated/client';
-import type { EmailChannel } from './email-channel';
-import { createRecordDecisions } from './record-decisions';
-import { createSendEmailTouch } from './send-touch';
+import { createApplyEffects } from './apply-effects';
+import { createDeliverNotifications } from './deliver-notifications';
+import type { EmailChannel, SmsChannel } from './message-channels';
+import type { NotificationSink } from './notification-sink';
+import { createPauseAccount } from './pause-account';
+import { createSendTouch } from './send-touch';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
   email: EmailChannel;
+  sms: SmsChannel;
+  crm: NotificationSink;
+  alerts: NotificationSink;
 }
 
 /** Every activity the nurture workflow calls, built over its ports so tests inject their own. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    sendEmailTouch: createSendEmailTouch(deps),
-    recordDecisions: createRecordDecisions(deps),
+    sendTouch: createSendTouch(deps),
+    applyEffects: createApplyEffects(deps),
+    deliverNotifications: createDeliverNotifications(deps),
+    pauseAccount: createPauseAccount(deps),
   };
 }
 

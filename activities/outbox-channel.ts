@@ -1,28 +1,28 @@
 import type { PrismaClient } from '../prisma/generated/client';
-import type { EmailChannel, OutboundEmail, SendOutcome } from './email-channel';
+import type { EmailChannel, SendOutcome, SmsChannel } from './message-channels';
 
 /**
- * The embedded default: "sends" by writing to the outbox table, so `npm start`
- * runs whole nurtures with no provider account. The touch key is the table's
- * primary key, so a retried send writes nothing new.
+ * The embedded default provider: "sends" by writing to the outbox table, so
+ * `npm start` runs whole nurtures with no provider account (see
+ * `GET /v1/leads/:id/timeline` and the outbox_messages table). The touch key is
+ * the table's primary key, so a retried send writes nothing new.
  */
-export function createOutboxEmailChannel(prisma: PrismaClient): EmailChannel {
+export function createOutboxChannels(prisma: PrismaClient): { email: EmailChannel; sms: SmsChannel } {
+  async function write(
+    touchKey: string,
+    channel: string,
+    recipient: string,
+    subject: string | null,
+    body: string,
+  ): Promise<SendOutcome> {
+    await prisma.outboxMessage.createMany({
+      data: [{ touchKey, channel, recipient, subject, body }],
+      skipDuplicates: true,
+    });
+    return { status: 'accepted', providerMessageId: `outbox:${touchKey}`, deliveredOnAccept: true };
+  }
   return {
-    provider: 'outbox',
-    async send(message: OutboundEmail): Promise<SendOutcome> {
-      await prisma.outboxMessage.createMany({
-        data: [
-          {
-            touchKey: message.touchKey,
-            channel: 'email',
-            recipient: message.to,
-            subject: message.subject,
-            body: message.body,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      return { status: 'accepted', providerMessageId: `outbox:${message.touchKey}` };
-    },
+    email: { provider: 'outbox', send: (m) => write(m.touchKey, 'email', m.to, m.subject, m.body) },
+    sms: { provider: 'outbox', send: (m) => write(m.touchKey, 'sms', m.to, null, m.body) },
   };
 }

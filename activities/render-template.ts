@@ -6,6 +6,8 @@ export interface TemplateContext {
   firstName: string | null;
   lastName: string | null;
   company: string | null;
+  ownerName: string | null;
+  [extra: string]: string | null;
 }
 
 /** Renders a plan template with the lead's fields (Liquid syntax: `{{ firstName | default: 'there' }}`). */

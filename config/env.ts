@@ -40,6 +40,12 @@ export const envSchema = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DEFAULT_PLAN_ID: z.string().min(1).default('default'),
+  /** Nurtures kept in the worker's memory between events (README, "Sizing the worker"). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2000),
+  /** Where CRM notifications (suppressed, converted, hand-off) are POSTed; unset = kept in the notifications table. */
+  CRM_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

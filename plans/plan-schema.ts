@@ -1,37 +1,123 @@
 import ms from 'ms';
 import { z } from 'zod';
+import { LEAD_EVENT_TYPES } from '../workflows/lead-event';
+import { CHANNELS } from '../workflows/rules/channels';
 
 /**
- * A nurture plan is data: which emails go out, how long to wait for an open,
- * what counts as engagement. Plans are validated here when they are loaded,
- * and the parsed plan (durations in milliseconds, plain JSON) is handed to the
- * workflow at enrollment, so a running nurture keeps the version it started with.
+ * A nurture plan is data: which emails go out and when, how long to wait for
+ * an open, what counts as high intent, when SMS may go out, caps, cooldowns,
+ * scoring, audiences, the reply SLA. Plans are validated here when they are
+ * loaded; the parsed plan (durations in milliseconds, plain JSON) is handed to
+ * the workflow at enrollment, so a running nurture keeps the version it
+ * started with. Workflow code imports this file's types only (no zod there).
  */
 export const durationSchema = z
   .string()
   .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w)$/, 'must be a duration such as "30s", "48h" or "3d"')
   .transform((text) => ms(text as ms.StringValue));
 
-const templateSchema = z.strictObject({
-  subject: z.string().min(1),
-  body: z.string().min(1),
-});
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase slug');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24h time such as "09:00"');
+const channel = z.enum(CHANNELS);
+const eventType = z.enum(LEAD_EVENT_TYPES);
+export const NURTURE_STATUSES = [
+  'new',
+  'engaged',
+  'high-intent',
+  'disengaged',
+  'converted',
+  'suppressed',
+  'opted-out',
+  'completed',
+] as const;
+const status = z.enum(NURTURE_STATUSES);
+
+const variantSchema = z.strictObject({ id: slug, subject: z.string().min(1), body: z.string().min(1) });
 
 export const emailStepSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase slug'),
-  /** Wait after the previous step's open window before this step goes out. */
+  id: slug,
+  /** Wait after the previous step's open window before this step goes out (adapted by cadence). */
   delay: durationSchema,
-  template: templateSchema,
+  /** A/B variants; each lead gets one, chosen deterministically from its id. */
+  variants: z.array(variantSchema).min(1),
+  /** A re-engagement step only goes to disengaged leads; others skip it. */
+  reengagement: z.boolean().default(false),
+});
+
+const sendWindowSchema = z
+  .strictObject({
+    start: clock,
+    end: clock,
+    weekdays: z.array(z.number().int().min(1).max(7)).min(1, 'needs at least one weekday'),
+  })
+  .refine((w) => w.start < w.end, { message: 'start must be before end', path: ['end'] });
+
+const capSchema = z.union([
+  z.strictObject({
+    channel: z.union([channel, z.literal('any')]),
+    max: z.number().int().positive(),
+    rolling: durationSchema,
+  }),
+  z.strictObject({
+    channel: z.union([channel, z.literal('any')]),
+    max: z.number().int().positive(),
+    perLocalDay: z.literal(true),
+  }),
+]);
+
+const eligibilityRuleSchema = z.strictObject({
+  when: z
+    .strictObject({
+      persona: z.array(z.string().min(1)).optional(),
+      industry: z.array(z.string().min(1)).optional(),
+      stage: z.array(z.string().min(1)).optional(),
+    })
+    .refine((w) => Object.keys(w).length > 0, 'needs at least one condition'),
+  deny: z.array(channel).min(1),
+  reason: z.string().min(1),
 });
 
 export const planSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase slug'),
+    id: slug,
     version: z.number().int().positive(),
     name: z.string().min(1),
     /** How long the engine waits for `email.opened` after an email was sent. */
     openWindow: durationSchema,
+    /** No open for this long → disengaged (re-engagement path). */
+    disengagedAfter: durationSchema,
+    engagedAfterOpens: z.number().int().positive(),
     emailSteps: z.array(emailStepSchema).min(1),
+    linkedin: z.strictObject({ connectionNote: z.string().min(1).max(300) }),
+    sms: z.strictObject({
+      window: sendWindowSchema,
+      body: z.string().min(1),
+      /** An SMS that cannot go out within this time of its trigger is dropped, not sent late. */
+      relevance: durationSchema,
+    }),
+    caps: z.array(capSchema),
+    cooldowns: z.array(
+      z.strictObject({ from: z.union([channel, z.literal('any')]), to: channel, after: durationSchema }),
+    ),
+    highIntent: z.strictObject({
+      pages: z.array(z.string().startsWith('/')).min(1),
+      events: z.array(eventType),
+      repeatedClicks: z.number().int().positive(),
+    }),
+    scoring: z.strictObject({
+      points: z.partialRecord(eventType, z.number()),
+      halfLife: durationSchema,
+      highIntentAt: z.number().positive(),
+      handoffAt: z.number().positive(),
+    }),
+    cadence: z
+      .strictObject({ fastest: z.number().positive().max(1), slowest: z.number().min(1) })
+      .describe('multipliers applied to step delays: rising engagement → fastest, fading → slowest'),
+    retargeting: z.strictObject({ audiences: z.partialRecord(status, z.string().min(1)) }),
+    handoff: z.strictObject({ sla: durationSchema, backupOwner: z.string().min(1) }),
+    autoReply: z.strictObject({ postpone: durationSchema }),
+    eligibility: z.array(eligibilityRuleSchema),
+    accountStop: z.strictObject({ onBooking: z.boolean(), onReply: z.boolean() }),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();
@@ -45,6 +131,16 @@ export const planSchema = z
       }
       seen.add(step.id);
     });
+    if (plan.scoring.handoffAt < plan.scoring.highIntentAt) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scoring', 'handoffAt'],
+        message: 'must not be below highIntentAt',
+      });
+    }
+    if (plan.cadence.fastest > plan.cadence.slowest) {
+      ctx.addIssue({ code: 'custom', path: ['cadence', 'fastest'], message: 'must not exceed slowest' });
+    }
   });
 
 /** A plan as written in its JSON file. */
@@ -52,3 +148,5 @@ export type PlanInput = z.input<typeof planSchema>;
 /** A validated plan: durations in milliseconds. */
 export type Plan = z.output<typeof planSchema>;
 export type EmailStep = Plan['emailSteps'][number];
+export type CapConfig = Plan['caps'][number];
+export type NurtureStatus = (typeof NURTURE_STATUSES)[number];

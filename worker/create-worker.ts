@@ -11,6 +11,7 @@ export async function createNurtureWorker(options: {
   taskQueue: string;
   deps: ActivityDeps;
   bundle?: WorkerOptions['workflowBundle'];
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -20,5 +21,6 @@ export async function createNurtureWorker(options: {
       ? { workflowsPath: WORKFLOWS_PATH }
       : { workflowBundle: options.bundle }),
     activities: createActivities(options.deps),
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

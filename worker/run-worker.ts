@@ -2,7 +2,8 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config/env';
 import type { Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-options';
-import { createOutboxEmailChannel } from '../activities/outbox-email-channel';
+import { createOutboxChannels } from '../activities/outbox-channel';
+import { recordOnlySink, webhookSink } from '../activities/notification-sink';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createNurtureWorker } from './create-worker';
 
@@ -19,7 +20,13 @@ export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: { prisma, email: createOutboxEmailChannel(prisma) },
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    deps: {
+      prisma,
+      ...createOutboxChannels(prisma),
+      crm: env.CRM_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.CRM_WEBHOOK_URL),
+      alerts: env.ALERT_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.ALERT_WEBHOOK_URL),
+    },
   });
   const done = worker.run().finally(() => connection.close());
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker polling');

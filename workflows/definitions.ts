@@ -1,9 +1,13 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LeadEvent } from './lead-event';
-import type { NurturePhase, NurtureStatus } from './rules/nurture-state';
+import type { HandoffContext, NurturePhase, NurtureState, NurtureStatus } from './rules/nurture-state';
 
 /*
- * Wire names live in workflow histories: never rename them.
+ * Wire names live in workflow histories and in ops' runbooks: never rename them.
+ * From the Temporal CLI, for example:
+ *   temporal workflow signal --workflow-id nurture-crm-1 --name suppress --input '{"reason":"asked by phone","source":"ops"}'
+ *   temporal workflow update execute --workflow-id nurture-crm-1 --name sales --input '{"action":"resume","by":"ops"}'
+ *   temporal workflow query --workflow-id nurture-crm-1 --type nurtureState
  */
 
 /** A canonical lead event (opened, clicked, booked…), de-duplicated by its id. */
@@ -12,6 +16,26 @@ export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
 /** Sent by enrollment's signal-with-start; carries nothing and changes nothing. */
 export const enrollSignal = defineSignal('enroll');
 
+/** Stops every channel at once (rule 4): from the API, ops, or the CLI. */
+export const suppressSignal = defineSignal<[{ reason: string; source: string }]>('suppress');
+
+/** A colleague at the same account booked or replied: pause automated touches. */
+export const accountPauseSignal = defineSignal<[{ byLeadId: string; reason: string }]>('accountPause');
+
+export type SalesRequest =
+  | { action: 'handoff'; by: string; note?: string | null }
+  | { action: 'ack'; by: string }
+  | { action: 'resume'; by: string }
+  | { action: 'close'; by: string; reason: string };
+
+export interface SalesResult {
+  status: NurtureStatus;
+  handoff: HandoffContext | null;
+}
+
+/** Sales actions; the answer comes after the engine applied the action. */
+export const salesUpdate = defineUpdate<SalesResult, [SalesRequest]>('sales');
+
 export interface NurtureView {
   leadId: string;
   status: NurtureStatus;
@@ -19,12 +43,20 @@ export interface NurtureView {
   planId: string;
   planVersion: number;
   currentStep: string | null;
-  /** What the nurture is waiting for, in words: "email.opened", "next step"… */
+  /** What the nurture is waiting for, in words: "email.opened", "time to send …", "sales"… */
   waitingFor: string | null;
-  /** ISO time at which the current wait ends, or null. */
+  /** ISO time of the next thing the nurture will do by itself, or null. */
   waitUntil: string | null;
   opens: number;
+  score: number;
   lastTouchKey: string | null;
+  pause: NurtureState['pause'];
+  handoff: NurtureState['handoff'];
+  pendingSms: NurtureState['pendingSms'];
+  audience: string | null;
 }
 
 export const nurtureStateQuery = defineQuery<NurtureView>('nurtureState');
+
+/** The full engine state, for ops and debugging. */
+export const fullStateQuery = defineQuery<NurtureState>('fullState');

@@ -22,5 +22,10 @@ export function touchKey(parts: TouchKeyParts): string {
 }
 
 export function decisionKey(workflowId: string, sequence: number): string {
-  return `${workflowId}:decision:${sequence}`;
+  return `${workflowId}:decision:${String(sequence)}`;
+}
+
+/** Keys of the database effects of one engine step (consent rows, tasks, audience changes…). */
+export function effectKey(workflowId: string, sequence: number): string {
+  return `${workflowId}:effect:${String(sequence)}`;
 }

@@ -1,92 +1,230 @@
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { NurtureActivities } from '../activities';
-import type { DecisionRow } from '../activities/record-decisions';
+import type { DecisionRow, Effect } from '../activities/apply-effects';
+import type { TouchOutcome } from '../activities/send-touch';
 import type { Plan } from '../plans/plan-schema';
-import { enrollSignal, leadEventSignal, nurtureStateQuery } from './definitions';
-import { decisionKey } from './ids';
-import type { LeadEvent } from './lead-event';
-import { decide, initialState, nextWakeUp } from './rules/decide';
-import type { NurtureInput, NurtureState, NurtureStatus } from './rules/nurture-state';
+import {
+  accountPauseSignal,
+  enrollSignal,
+  fullStateQuery,
+  leadEventSignal,
+  nurtureStateQuery,
+  salesUpdate,
+  suppressSignal,
+  type SalesRequest,
+} from './definitions';
+import { decisionKey, effectKey } from './ids';
+import type { LeadEventType } from './lead-event';
+import type { ConsentChannel } from './rules/channels';
+import { decide, handoffContext, initialState, nextWakeUp } from './rules/decide';
+import type {
+  ConsentState,
+  LeadProfile,
+  NurtureCommand,
+  NurtureInput,
+  NurtureState,
+  NurtureStatus,
+} from './rules/nurture-state';
+import { isActive } from './rules/nurture-state';
 import { viewOf } from './rules/nurture-view';
-import { LEAD_OWNER, LEAD_STATUS, NURTURE_PLAN } from './search-attributes';
+import { decayedScore } from './rules/scoring';
+import { LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 
 export interface NurtureWorkflowInput {
   /** Version of this input's shape, so later changes can tell old runs apart. */
-  inputVersion: 1;
+  inputVersion: 2;
   leadId: string;
-  ownerId: string | null;
   plan: Plan;
-  /** Set only by continue-as-new: the state and the events not yet applied. */
-  carried?: { state: NurtureState; pendingEvents: LeadEvent[] };
+  profile: LeadProfile;
+  consent: Partial<Record<ConsentChannel, ConsentState>>;
+  /** Continue-as-new past this many history events (default 2,000); lower in tests. */
+  maxHistoryEvents?: number;
+  /** Set only by continue-as-new: the state and the inputs not yet applied. */
+  carried?: { state: NurtureState; pending: NurtureInput[] };
 }
 
 export interface NurtureResult {
   status: NurtureStatus;
 }
 
-// Sending goes to a provider: retry transient failures for as long as a day;
-// permanent outcomes come back as results, not errors.
-const { sendEmailTouch } = proxyActivities<NurtureActivities>({
+/** Events after which an in-flight send must not complete: its retries are cancelled. */
+const STOPPING_EVENTS: readonly LeadEventType[] = ['meeting.booked', 'email.spam_reported'];
+
+/** Continue-as-new before a run's history gets large, whatever the server suggests. */
+const MAX_HISTORY_EVENTS = 2_000;
+const MAX_HISTORY_BYTES = 2 * 1024 * 1024;
+
+// Sending goes to a provider: retry transient failures with backoff for up to a
+// day; permanent outcomes come back as results, not errors.
+const { sendTouch } = proxyActivities<NurtureActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
   scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-// Recording is a local database write: short timeouts, retried until it lands.
-const { recordDecisions } = proxyActivities<NurtureActivities>({
+// Database writes and notifications: short attempts, retried until they land.
+const { applyEffects, deliverNotifications, pauseAccount } = proxyActivities<NurtureActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1s', maximumInterval: '1 minute' },
 });
 
 /**
  * One lead's nurture: a thin loop around the pure `decide` function. It waits
- * for an event or the next due time, asks `decide` what to do, and carries out
- * the commands through activities.
+ * for an input (an event, a sales action, a suppression) or the next due time,
+ * asks `decide` what to do, and carries out the commands through activities.
  */
 export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<NurtureResult> {
   const workflowId = workflowInfo().workflowId;
   let state: NurtureState =
-    input.carried?.state ?? initialState({ leadId: input.leadId, workflowId, plan: input.plan });
-  const pending: LeadEvent[] = [...(input.carried?.pendingEvents ?? [])];
+    input.carried?.state ??
+    initialState(
+      { leadId: input.leadId, workflowId, plan: input.plan, profile: input.profile, consent: input.consent },
+      Date.now(),
+    );
+  const queue: NurtureInput[] = [...(input.carried?.pending ?? [])];
+  let enqueued = queue.length;
+  let applied = 0;
+  let inFlightSend: CancellationScope | null = null;
+
+  function enqueue(item: NurtureInput): number {
+    queue.push(item);
+    enqueued += 1;
+    return enqueued;
+  }
 
   setHandler(leadEventSignal, (event) => {
-    pending.push(event);
+    enqueue({ kind: 'event', event });
+    if (STOPPING_EVENTS.includes(event.type)) inFlightSend?.cancel();
+  });
+  setHandler(suppressSignal, ({ reason, source }) => {
+    enqueue({ kind: 'suppress', reason, source });
+    inFlightSend?.cancel();
+  });
+  setHandler(accountPauseSignal, ({ byLeadId, reason }) => {
+    enqueue({ kind: 'account-pause', byLeadId, reason });
   });
   setHandler(enrollSignal, () => undefined);
-  setHandler(nurtureStateQuery, () => viewOf(state));
+  setHandler(nurtureStateQuery, () => viewOf(state, Date.now()));
+  setHandler(fullStateQuery, () => state);
+  setHandler(
+    salesUpdate,
+    async (request) => {
+      const ticket = enqueue({ kind: 'sales', sales: toSalesAction(request) });
+      await condition(() => applied >= ticket);
+      return {
+        status: state.status,
+        handoff: state.handoff === null ? null : handoffContext(state, Date.now()),
+      };
+    },
+    {
+      // Rejected before it enters history: nothing to act on any more.
+      validator: (request: SalesRequest) => {
+        if (!isActive(state)) throw new Error(`nurture is ${state.status}`);
+        if (request.by.trim() === '') throw new Error('by is required');
+      },
+    },
+  );
 
   async function apply(first: NurtureInput): Promise<void> {
-    const queue: NurtureInput[] = [first];
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      const before = state.status;
+    const steps: NurtureInput[] = [first];
+    for (let next = steps.shift(); next !== undefined; next = steps.shift()) {
       const now = Date.now();
       const decision = decide(state, next, now);
       state = decision.state;
+      await carryOut(decision.commands, now, steps);
+    }
+    updateSearchAttributes();
+  }
 
-      const rows: DecisionRow[] = [];
-      for (const command of decision.commands) {
-        if (command.type !== 'record-decision') continue;
-        state = { ...state, decisionCount: state.decisionCount + 1 };
-        rows.push({
-          key: decisionKey(workflowId, state.decisionCount),
-          ...command.decision,
-          data: command.decision.data ?? {},
+  /** Records decisions and effects (one activity), then sends, notifies and pauses colleagues. */
+  async function carryOut(commands: NurtureCommand[], now: number, feedback: NurtureInput[]): Promise<void> {
+    const decisions: DecisionRow[] = [];
+    const effects: Effect[] = [];
+    for (const command of commands) {
+      if (command.type === 'send' || command.type === 'pause-account') continue;
+      const sequence = state.decisionCount + 1;
+      state = { ...state, decisionCount: sequence };
+      if (command.type === 'record-decision') {
+        const d = command.decision;
+        decisions.push({
+          key: decisionKey(workflowId, sequence),
+          rule: d.rule,
+          outcome: d.outcome,
+          reason: d.reason,
+          channel: d.channel ?? null,
+          data: d.data ?? {},
+          nextEligibleAt: d.nextEligibleAt == null ? null : new Date(d.nextEligibleAt).toISOString(),
           decidedAt: new Date(now).toISOString(),
         });
+      } else {
+        effects.push({
+          ...command,
+          key:
+            command.type === 'open-handoff' || command.type === 'escalate-handoff'
+              ? command.key
+              : effectKey(workflowId, sequence),
+        });
       }
-      if (rows.length > 0) await recordDecisions({ leadId: state.leadId, workflowId, decisions: rows });
+    }
+    let notificationKeys: string[] = [];
+    if (decisions.length > 0 || effects.length > 0) {
+      ({ notificationKeys } = await applyEffects({
+        leadId: state.leadId,
+        workflowId,
+        at: new Date(now).toISOString(),
+        decisions,
+        effects,
+      }));
+    }
+    for (const command of commands) {
+      if (command.type !== 'send') continue;
+      const result = await sendCancellable(command);
+      feedback.push(
+        result.outcome === 'sent'
+          ? {
+              kind: 'touch-result',
+              touchKey: command.touchKey,
+              channel: command.channel,
+              outcome: 'sent',
+              delivered: result.delivered,
+            }
+          : {
+              kind: 'touch-result',
+              touchKey: command.touchKey,
+              channel: command.channel,
+              outcome: 'failed',
+              reason: result.reason,
+            },
+      );
+    }
+    if (notificationKeys.length > 0) await deliverNotifications({ keys: notificationKeys });
+    for (const command of commands) {
+      if (command.type === 'pause-account')
+        await pauseAccount({ leadId: state.leadId, reason: command.reason });
+    }
+  }
 
-      for (const command of decision.commands) {
-        if (command.type !== 'send-email') continue;
-        const result = await sendEmailTouch({
+  /**
+   * A send whose retries are cancelled when a stop (booking, suppression)
+   * arrives meanwhile: nothing goes out after that moment (rule 4).
+   */
+  async function sendCancellable(command: Extract<NurtureCommand, { type: 'send' }>): Promise<TouchOutcome> {
+    const scope = new CancellationScope();
+    inFlightSend = scope;
+    try {
+      return await scope.run(() =>
+        sendTouch({
+          channel: command.channel,
           touchKey: command.touchKey,
           leadId: state.leadId,
           workflowId,
@@ -96,40 +234,81 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
           variant: command.variant,
           subject: command.subject,
           body: command.body,
-        });
-        queue.push(
-          result.outcome === 'sent'
-            ? { kind: 'touch-result', touchKey: command.touchKey, outcome: 'sent' }
-            : { kind: 'touch-result', touchKey: command.touchKey, outcome: 'failed', reason: result.reason },
-        );
-      }
-      if (state.status !== before) upsertSearchAttributes([{ key: LEAD_STATUS, value: state.status }]);
+          vars: command.vars,
+        }),
+      );
+    } catch (error) {
+      if (isCancellation(error))
+        return { outcome: 'failed', reason: 'cancelled: the lead was stopped while the send was pending' };
+      throw error;
+    } finally {
+      inFlightSend = null;
     }
   }
 
-  if (input.carried === undefined) {
+  let published = '';
+  function updateSearchAttributes(): void {
+    const now = Date.now();
+    const score = Math.round(
+      decayedScore(state.score.score, state.score.at, now, state.plan.scoring.halfLife),
+    );
+    const wake = nextWakeUp(state);
+    const values = { status: state.status, score, wake };
+    const fingerprint = JSON.stringify(values);
+    if (fingerprint === published) return;
+    published = fingerprint;
     upsertSearchAttributes([
       { key: LEAD_STATUS, value: state.status },
-      { key: NURTURE_PLAN, value: `${input.plan.id}@${input.plan.version}` },
-      ...(input.ownerId === null ? [] : [{ key: LEAD_OWNER, value: input.ownerId }]),
+      { key: LEAD_SCORE, value: score },
+      { key: PLAN_ID, value: state.plan.id },
+      ...(state.profile.ownerId === null ? [] : [{ key: OWNER_ID, value: state.profile.ownerId }]),
+      { key: NEXT_ACTION_AT, value: wake === null ? null : new Date(wake) },
     ]);
-    await apply({ kind: 'start' });
   }
 
-  while (state.phase !== 'finished') {
-    if (workflowInfo().continueAsNewSuggested) {
+  if (input.carried === undefined) await apply({ kind: 'start' });
+  else updateSearchAttributes();
+
+  while (isActive(state)) {
+    const info = workflowInfo();
+    if (
+      info.continueAsNewSuggested ||
+      info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS) ||
+      info.historySize > MAX_HISTORY_BYTES
+    ) {
+      // Handlers first: an update waiting for its answer must not be cut off.
       await condition(allHandlersFinished);
-      return continueAsNew<typeof nurtureWorkflow>({ ...input, carried: { state, pendingEvents: pending } });
+      return continueAsNew<typeof nurtureWorkflow>({ ...input, carried: { state, pending: [...queue] } });
     }
     const wakeUp = nextWakeUp(state);
     if (wakeUp === null) {
-      await condition(() => pending.length > 0);
+      await condition(() => queue.length > 0);
     } else {
       // condition() needs a positive timeout; an overdue wake-up fires at once.
-      await condition(() => pending.length > 0, Math.max(1, wakeUp - Date.now()));
+      await condition(() => queue.length > 0, Math.max(1, wakeUp - Date.now()));
     }
-    const event = pending.shift();
-    await apply(event === undefined ? { kind: 'timer' } : { kind: 'event', event });
+    const next = queue.shift();
+    await apply(next ?? { kind: 'timer' });
+    if (next !== undefined) applied += 1;
   }
+  // Inputs that arrived at the end are still applied (and recorded as ignored).
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    await apply(next);
+    applied += 1;
+  }
+  await condition(allHandlersFinished);
   return { status: state.status };
+}
+
+function toSalesAction(request: SalesRequest): Extract<NurtureInput, { kind: 'sales' }>['sales'] {
+  switch (request.action) {
+    case 'handoff':
+      return { action: 'handoff', by: request.by, note: request.note ?? null };
+    case 'ack':
+      return { action: 'ack', by: request.by };
+    case 'resume':
+      return { action: 'resume', by: request.by };
+    case 'close':
+      return { action: 'close', by: request.by, reason: request.reason };
+  }
 }

@@ -2,12 +2,14 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Custom search attributes, registered on the dev server by `npm start` and
- * needed on any cluster (see README). They let ops find runs in the Web UI:
- * `LeadStatus = "engaged" AND NurturePlan = "default"`. No personal data here:
- * Temporal stores search attributes in clear.
+ * needed on any cluster (see README). They let ops find runs in the Web UI and
+ * with `temporal workflow list --query 'LeadStatus="high-intent" AND LeadScore > 20'`.
+ * No personal data here: Temporal stores search attributes in clear.
  */
 export const LEAD_STATUS = defineSearchAttributeKey('LeadStatus', SearchAttributeType.KEYWORD);
-export const NURTURE_PLAN = defineSearchAttributeKey('NurturePlan', SearchAttributeType.KEYWORD);
-export const LEAD_OWNER = defineSearchAttributeKey('LeadOwner', SearchAttributeType.KEYWORD);
+export const LEAD_SCORE = defineSearchAttributeKey('LeadScore', SearchAttributeType.INT);
+export const OWNER_ID = defineSearchAttributeKey('OwnerId', SearchAttributeType.KEYWORD);
+export const PLAN_ID = defineSearchAttributeKey('PlanId', SearchAttributeType.KEYWORD);
+export const NEXT_ACTION_AT = defineSearchAttributeKey('NextActionAt', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [LEAD_STATUS, NURTURE_PLAN, LEAD_OWNER] as const;
+export const SEARCH_ATTRIBUTES = [LEAD_STATUS, LEAD_SCORE, OWNER_ID, PLAN_ID, NEXT_ACTION_AT] as const;

@@ -1,4 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { Router } from 'express';
 import { findLead, insertLeadOnce } from '../../prisma/repositories/lead-repository';
 import { recordEvent } from '../../prisma/repositories/event-repository';
@@ -7,18 +11,27 @@ import {
   enrollSignal,
   leadEventSignal,
   nurtureStateQuery,
+  salesUpdate,
+  suppressSignal,
   type NurtureView,
+  type SalesRequest,
+  type SalesResult,
 } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { leadEventSchema } from '../../workflows/lead-event';
-import type { NurtureWorkflowInput } from '../../workflows/nurture-workflow';
 import type { AppDeps } from '../app-deps';
+import { nurtureInputFor } from '../nurture-input';
 import { notFound, ProblemError } from '../problem';
 import {
+  ackRequestSchema,
+  closeRequestSchema,
   enrollLeadSchema,
   enrollResponseSchema,
   eventAcceptedSchema,
+  handoffRequestSchema,
   leadParamsSchema,
+  resumeRequestSchema,
+  suppressSchema,
 } from '../schemas/lead-schemas';
 import { parseRequest } from '../validate';
 
@@ -26,6 +39,34 @@ const NURTURE_WORKFLOW = 'nurtureWorkflow';
 
 export function leadsRouter(deps: AppDeps): Router {
   const router = Router();
+
+  async function leadOr404(id: string) {
+    const lead = await findLead(deps.prisma, id);
+    if (lead === null) throw notFound(`No lead "${id}".`);
+    return lead;
+  }
+
+  /** Runs a sales action as a Temporal update: the answer comes after the engine applied it. */
+  async function sales(workflowId: string, request: SalesRequest): Promise<SalesResult> {
+    try {
+      return await deps.temporal.workflow
+        .getHandle(workflowId)
+        .executeUpdate(salesUpdate, { args: [request] });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        throw new ProblemError(409, 'nurture-not-running', 'Nurture not running', 'The nurture has ended.');
+      }
+      if (error instanceof WorkflowUpdateFailedError) {
+        throw new ProblemError(
+          409,
+          'nurture-refused',
+          'Action refused',
+          error.cause?.message ?? error.message,
+        );
+      }
+      throw error;
+    }
+  }
 
   router.post('/v1/leads', async (req, res) => {
     const body = parseRequest(enrollLeadSchema, req, 'body');
@@ -46,12 +87,18 @@ export function leadsRouter(deps: AppDeps): Router {
       id: body.id,
       workflowId,
       email: body.email,
+      emailDomain: body.email.split('@').pop()?.toLowerCase() ?? '',
       phone: body.phone ?? null,
       firstName: body.firstName ?? null,
       lastName: body.lastName ?? null,
       company: body.company ?? null,
+      companyId: body.companyId ?? null,
       timezone: body.timezone,
       ownerId: body.ownerId ?? null,
+      persona: body.persona ?? null,
+      industry: body.industry ?? null,
+      stage: body.stage ?? null,
+      preferredChannel: body.preferredChannel ?? null,
       planId: plan.id,
       planVersion: plan.version,
       consents: Object.entries(body.consent).map(([channel, entry]) => {
@@ -67,18 +114,13 @@ export function leadsRouter(deps: AppDeps): Router {
 
     // The stored lead decides the plan: a repeat call never changes a running nurture.
     const storedPlan = deps.plans.latest(lead.planId) ?? plan;
-    const input: NurtureWorkflowInput = {
-      inputVersion: 1,
-      leadId: lead.id,
-      ownerId: lead.ownerId,
-      plan: storedPlan,
-    };
+    const consents = await deps.prisma.consentChange.findMany({ where: { leadId: lead.id } });
     try {
       // Signal-with-start is idempotent on the workflow id: a running nurture just gets the signal.
       await deps.temporal.workflow.signalWithStart(NURTURE_WORKFLOW, {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [input],
+        args: [nurtureInputFor(lead, consents, storedPlan)],
         signal: enrollSignal,
         signalArgs: [],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -104,8 +146,7 @@ export function leadsRouter(deps: AppDeps): Router {
   router.post('/v1/leads/:id/events', async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const event = parseRequest(leadEventSchema, req, 'body');
-    const lead = await findLead(deps.prisma, id);
-    if (lead === null) throw notFound(`No lead "${id}".`);
+    const lead = await leadOr404(id);
     const { duplicate } = await recordEvent(deps.prisma, {
       leadId: id,
       source: 'api',
@@ -133,8 +174,7 @@ export function leadsRouter(deps: AppDeps): Router {
 
   router.get('/v1/leads/:id', async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
-    const lead = await findLead(deps.prisma, id);
-    if (lead === null) throw notFound(`No lead "${id}".`);
+    const lead = await leadOr404(id);
     let nurture: NurtureView | null = null;
     try {
       nurture = await deps.temporal.workflow.getHandle(lead.workflowId).query(nurtureStateQuery);
@@ -149,8 +189,13 @@ export function leadsRouter(deps: AppDeps): Router {
         firstName: lead.firstName,
         lastName: lead.lastName,
         company: lead.company,
+        companyId: lead.companyId,
         timezone: lead.timezone,
         ownerId: lead.ownerId,
+        persona: lead.persona,
+        industry: lead.industry,
+        stage: lead.stage,
+        preferredChannel: lead.preferredChannel,
         planId: lead.planId,
         planVersion: lead.planVersion,
         createdAt: lead.createdAt.toISOString(),
@@ -162,9 +207,64 @@ export function leadsRouter(deps: AppDeps): Router {
 
   router.get('/v1/leads/:id/timeline', async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
-    const lead = await findLead(deps.prisma, id);
-    if (lead === null) throw notFound(`No lead "${id}".`);
+    await leadOr404(id);
     res.json({ leadId: id, items: await loadTimeline(deps.prisma, id) });
+  });
+
+  router.post('/v1/leads/:id/suppress', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const body = parseRequest(suppressSchema, req, 'body');
+    const lead = await leadOr404(id);
+    // Recorded first: a send that is retrying finds it and does not go out.
+    await deps.prisma.suppression.createMany({
+      data: [{ key: `${lead.workflowId}:suppression`, leadId: id, reason: body.reason, source: body.source }],
+      skipDuplicates: true,
+    });
+    let delivered = true;
+    try {
+      await deps.temporal.workflow.getHandle(lead.workflowId).signal(suppressSignal, body);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      delivered = false;
+    }
+    res.status(202).json({ leadId: id, suppressed: true, delivered });
+  });
+
+  router.post('/v1/leads/:id/handoff', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const body = parseRequest(handoffRequestSchema, req, 'body');
+    const lead = await leadOr404(id);
+    const result = await sales(lead.workflowId, { action: 'handoff', by: body.by, note: body.note ?? null });
+    res.json({ leadId: id, ...result });
+  });
+
+  router.post('/v1/leads/:id/handoff/ack', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const body = parseRequest(ackRequestSchema, req, 'body');
+    const lead = await leadOr404(id);
+    const result = await sales(lead.workflowId, { action: 'ack', by: body.by });
+    await deps.prisma.handoff.updateMany({
+      where: { leadId: id, status: { in: ['open', 'escalated'] } },
+      data: { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: body.by },
+    });
+    res.json({ leadId: id, ...result });
+  });
+
+  router.post('/v1/leads/:id/resume', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const body = parseRequest(resumeRequestSchema, req, 'body');
+    const lead = await leadOr404(id);
+    res.json({ leadId: id, ...(await sales(lead.workflowId, { action: 'resume', by: body.by })) });
+  });
+
+  router.post('/v1/leads/:id/close', async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const body = parseRequest(closeRequestSchema, req, 'body');
+    const lead = await leadOr404(id);
+    res.json({
+      leadId: id,
+      ...(await sales(lead.workflowId, { action: 'close', by: body.by, reason: body.reason })),
+    });
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS, CONSENT_CHANNELS } from '../../workflows/rules/channels';
 
 /**
  * Lead ids go into workflow ids and search attributes, which Temporal stores
@@ -21,9 +22,6 @@ export const timezoneSchema = z.string().refine((zone) => {
   }
 }, 'must be an IANA time zone such as "America/Chicago"');
 
-export const CONSENT_CHANNELS = ['email', 'sms', 'linkedin', 'ads'] as const;
-export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-
 const consentEntrySchema = z.union([
   z.boolean(),
   z.strictObject({
@@ -45,6 +43,14 @@ export const enrollLeadSchema = z.strictObject({
   company: z.string().min(1).max(200).optional(),
   timezone: timezoneSchema.default('UTC'),
   ownerId: z.string().min(1).max(128).optional(),
+  /** Your CRM's account id: colleagues share it (account-level stop). Else the email domain is used. */
+  companyId: z.string().min(1).max(128).optional(),
+  /** Segment fields the plan's eligibility rules look at. */
+  persona: z.string().min(1).max(64).optional(),
+  industry: z.string().min(1).max(64).optional(),
+  stage: z.string().min(1).max(64).optional(),
+  /** The channel the lead said they prefer: it leads, the others are occasional nudges. */
+  preferredChannel: z.enum(CHANNELS).optional(),
   consent: z.partialRecord(z.enum(CONSENT_CHANNELS), consentEntrySchema).default({}),
   planId: z.string().min(1).max(64).optional(),
 });
@@ -67,3 +73,15 @@ export const eventAcceptedSchema = z.object({
   duplicate: z.boolean(),
   delivered: z.boolean(),
 });
+
+export const suppressSchema = z.strictObject({
+  reason: z.string().min(1).max(500),
+  source: z.string().min(1).max(100).default('api'),
+});
+
+const by = z.string().min(1).max(128);
+
+export const handoffRequestSchema = z.strictObject({ by, note: z.string().min(1).max(2000).optional() });
+export const ackRequestSchema = z.strictObject({ by });
+export const resumeRequestSchema = z.strictObject({ by });
+export const closeRequestSchema = z.strictObject({ by, reason: z.string().min(1).max(500) });

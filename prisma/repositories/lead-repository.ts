@@ -11,6 +11,12 @@ export interface NewLead {
   company: string | null;
   timezone: string;
   ownerId: string | null;
+  companyId: string | null;
+  emailDomain: string;
+  persona: string | null;
+  industry: string | null;
+  stage: string | null;
+  preferredChannel: string | null;
   planId: string;
   planVersion: number;
   consents: { channel: string; granted: boolean; source: string; occurredAt: Date }[];

@@ -4,15 +4,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
-import { createOutboxEmailChannel } from '../../activities/outbox-email-channel';
 import { PlanCatalog } from '../../plans/plan-catalog';
-import { createNurtureWorker } from '../../worker/create-worker';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal-test-env';
+import { startTestWorker } from '../support/nurture-worker';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
-
-const TASK_QUEUE = 'api-test';
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -23,19 +20,14 @@ let base: string;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  worker = await createNurtureWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue: TASK_QUEUE,
-    deps: { prisma: db.prisma, email: createOutboxEmailChannel(db.prisma) },
-    bundle: await workflowBundle(),
-  });
+  let taskQueue: string;
+  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
   running = worker.run();
   const app = createApp({
     prisma: db.prisma,
     temporal: env.client,
     plans: PlanCatalog.load(),
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     defaultPlanId: 'default',
     logger: createLogger('silent'),
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PlanCatalog, PlanError } from '../../plans/plan-catalog';
@@ -14,12 +14,13 @@ function catalogOf(...plans: unknown[]): PlanCatalog {
   return PlanCatalog.load(dir);
 }
 
+/** The shipped default plan, as written in its file, with one email step. */
 const minimal: PlanInput = {
+  ...(JSON.parse(readFileSync(path.join(__dirname, '../../plans/default.json'), 'utf8')) as PlanInput),
   id: 'p',
   version: 1,
   name: 'P',
-  openWindow: '48h',
-  emailSteps: [{ id: 'one', delay: '0s', template: { subject: 's', body: 'b' } }],
+  emailSteps: [{ id: 'one', delay: '0s', variants: [{ id: 'a', subject: 's', body: 'b' }] }],
 };
 
 describe('plans', () => {
@@ -29,8 +30,8 @@ describe('plans', () => {
     expect(catalog.latest('default')?.openWindow).toBe(48 * HOUR);
     expect(catalog.latest('demo')?.openWindow).toBeLessThan(60_000);
     // demo is the default plan with short windows: same steps, same content.
-    expect(catalog.latest('demo')?.emailSteps.map((s) => s.template)).toEqual(
-      catalog.latest('default')?.emailSteps.map((s) => s.template),
+    expect(catalog.latest('demo')?.emailSteps.map((s) => s.variants)).toEqual(
+      catalog.latest('default')?.emailSteps.map((s) => s.variants),
     );
   });
 
@@ -48,6 +49,15 @@ describe('plans', () => {
       catalogOf({ ...minimal, emailSteps: [...minimal.emailSteps, ...minimal.emailSteps] }),
     ).toThrow(/emailSteps\.1\.id: duplicate step id "one"/);
     expect(() => catalogOf({ ...minimal, surprise: 1 })).toThrow(/surprise/);
+    expect(() =>
+      catalogOf({
+        ...minimal,
+        sms: { ...minimal.sms, window: { start: '21:00', end: '09:00', weekdays: [1] } },
+      }),
+    ).toThrow(/sms\.window\.end: start must be before end/);
+    expect(() => catalogOf({ ...minimal, scoring: { ...minimal.scoring, handoffAt: 1 } })).toThrow(
+      /scoring\.handoffAt/,
+    );
   });
 
   test('the same version defined twice is refused', () => {

@@ -1,87 +1,149 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createOutboxEmailChannel } from '../../activities/outbox-email-channel';
-import type { EmailChannel } from '../../activities/email-channel';
+import {
+  type NurtureView,
+  fullStateQuery,
+  leadEventSignal,
+  nurtureStateQuery,
+  salesUpdate,
+  suppressSignal,
+} from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
-import { leadEventSignal, nurtureStateQuery } from '../../workflows/definitions';
+import type { LeadEventType } from '../../workflows/lead-event';
 import type { NurtureWorkflowInput } from '../../workflows/nurture-workflow';
-import { createNurtureWorker } from '../../worker/create-worker';
-import { insertLead, shippedPlan, uniqueLeadId } from '../support/builders';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal-test-env';
+import { instantOfLocal, localDateTime } from '../../workflows/rules/local-time';
+import { insertLead, type LeadSpec } from '../support/builders';
 import { eventually } from '../support/eventually';
+import { startTestWorker, type Captured, type ChannelOverrides } from '../support/nurture-worker';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
-let taskQueue = '';
-let queues = 0;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const HISTORIES = path.join(__dirname, '../fixtures/histories');
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
-let sends: string[];
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  db = await openTestDatabase();
 });
 
 afterAll(async () => {
-  await env.teardown();
   await db.close();
 });
 
-beforeEach(() => {
-  sends = [];
-  queues += 1;
-  taskQueue = `nurture-workflow-test-${String(queues)}`;
+// A test server per test: time skipping is shared by everything on a server,
+// so one test's leftovers (an activity a stopped worker had taken) would hold
+// the clock for the next test.
+beforeEach(async () => {
+  env = await createTimeSkippingEnv();
 });
 
-/** The outbox channel, counting every call that reaches the provider. */
-function countingChannel(): EmailChannel {
-  const outbox = createOutboxEmailChannel(db.prisma);
-  return {
-    provider: outbox.provider,
-    send: (message) => {
-      sends.push(message.touchKey);
-      return outbox.send(message);
-    },
-  };
+afterEach(async () => {
+  await env.teardown();
+});
+
+interface Harness {
+  worker: Worker;
+  taskQueue: string;
+  captured: Captured;
 }
 
-async function withWorker<T>(fn: (worker: Worker) => Promise<T>): Promise<T> {
-  const worker = await createNurtureWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: { prisma: db.prisma, email: countingChannel() },
-    bundle: await workflowBundle(),
+const started: string[] = [];
+
+/**
+ * Runs a test with its own worker; workflows it leaves running are terminated.
+ */
+async function withWorker<T>(fn: (h: Harness) => Promise<T>, overrides: ChannelOverrides = {}): Promise<T> {
+  const h = await startTestWorker(env, db.prisma, overrides);
+  return h.worker.runUntil(async () => {
+    try {
+      return await fn(h);
+    } finally {
+      // Terminated while the worker still runs, so no activity is left half-taken.
+      for (const workflowId of started.splice(0)) {
+        await env.client.workflow
+          .getHandle(workflowId)
+          .terminate('test finished')
+          .catch(() => undefined);
+      }
+    }
   });
-  return worker.runUntil(() => fn(worker));
 }
 
-async function startNurture(planId: 'default' | 'demo' = 'default') {
-  const plan = shippedPlan(planId);
-  const leadId = uniqueLeadId();
-  await insertLead(db.prisma, leadId, plan);
-  const input: NurtureWorkflowInput = { inputVersion: 1, leadId, ownerId: 'rep-1', plan };
+async function start(h: Harness, spec: LeadSpec = {}, extra: Partial<NurtureWorkflowInput> = {}) {
+  const input = { ...(await insertLead(db.prisma, spec)), ...extra };
   const handle = await env.client.workflow.start('nurtureWorkflow', {
-    taskQueue,
-    workflowId: workflowIdForLead(leadId),
+    taskQueue: h.taskQueue,
+    workflowId: workflowIdForLead(input.leadId),
     args: [input],
   });
-  return { leadId, handle, plan };
+  started.push(handle.workflowId);
+  return { leadId: input.leadId, handle };
 }
 
-async function decisionsOf(leadId: string) {
+type Handle = Awaited<ReturnType<typeof start>>['handle'];
+
+let eventCounter = 0;
+async function signal(
+  handle: Handle,
+  type: LeadEventType,
+  data: Record<string, string | number | boolean> = {},
+) {
+  eventCounter += 1;
+  await handle.signal(leadEventSignal, {
+    id: `evt-${String(eventCounter)}`,
+    type,
+    occurredAt: new Date().toISOString(),
+    data,
+  });
+}
+
+function settled(handle: Handle, accept: (s: NurtureView) => boolean = () => true) {
+  return eventually(
+    () => handle.query(nurtureStateQuery),
+    (s) => !s.waitingFor?.startsWith('send of') && accept(s),
+  );
+}
+
+async function decisions(leadId: string) {
   return db.prisma.decision.findMany({ where: { leadId }, orderBy: { decidedAt: 'asc' } });
 }
 
-describe('nurture workflow (time-skipping server, real activities, real database)', () => {
-  test('the first email is sent exactly once and waits 48h for an open', async () => {
-    await withWorker(async () => {
-      const { leadId, handle } = await startNurture();
-      const state = await eventually(
-        () => handle.query(nurtureStateQuery),
-        (s) => s.phase !== 'scheduled',
-      );
+/** Sleeps on the server's clock until the next time it is hh:mm in `zone`. */
+async function sleepUntilLocal(zone: string, hour: number, minute: number): Promise<number> {
+  const now = await env.currentTimeMs();
+  const today = localDateTime(now, zone);
+  let target = instantOfLocal({ year: today.year, month: today.month, day: today.day, hour, minute }, zone);
+  if (target <= now)
+    target = instantOfLocal({ year: today.year, month: today.month, day: today.day + 1, hour, minute }, zone);
+  await env.sleep(target - now);
+  return target;
+}
+
+function saveHistory(name: string, history: temporal.api.history.v1.IHistory): void {
+  // Refresh deliberately with UPDATE_HISTORIES=1 (see README, "Replay fixtures").
+  if (process.env.UPDATE_HISTORIES !== '1') return;
+  mkdirSync(HISTORIES, { recursive: true });
+  const plain = temporal.api.history.v1.History.toObject(
+    temporal.api.history.v1.History.fromObject(history),
+    {
+      longs: String,
+      bytes: String,
+    },
+  );
+  writeFileSync(path.join(HISTORIES, `${name}.json`), JSON.stringify(plain));
+}
+
+describe('nurture workflow on the time-skipping server (real activities, real database)', () => {
+  test('enrollment sends the first email exactly once and waits 48h for an open', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h);
+      const state = await settled(handle);
       expect(state).toMatchObject({
         status: 'new',
         phase: 'awaiting-open',
@@ -96,116 +158,244 @@ describe('nurture workflow (time-skipping server, real activities, real database
         status: 'sent',
         provider: 'outbox',
       });
-      expect(sends).toEqual([touches[0]?.key]);
+      expect(h.captured.sends.map((s) => s.touchKey)).toEqual([touches[0]?.key]);
       const outbox = await db.prisma.outboxMessage.findMany({ where: { touchKey: touches[0]?.key } });
-      expect(outbox).toHaveLength(1);
       expect(outbox[0]?.body).toContain('Hi Ada');
-      // The wait is the plan's open window, measured from the send on the server's clock.
-      const waitUntil = Date.parse(state.waitUntil ?? '');
       const now = await env.currentTimeMs();
+      const waitUntil = Date.parse(state.waitUntil ?? '');
       expect(waitUntil - now).toBeGreaterThan(47 * HOUR);
       expect(waitUntil - now).toBeLessThanOrEqual(48 * HOUR);
-      await handle.terminate('test done');
     });
   });
 
-  test('an open within the window is recorded and moves to the next step after its delay', async () => {
-    await withWorker(async () => {
-      const { leadId, handle } = await startNurture();
-      await eventually(
-        () => handle.query(nurtureStateQuery),
-        (s) => s.phase === 'awaiting-open',
-      );
+  test('an open within the window is recorded and the next step follows after its delay', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h);
+      await settled(handle);
       await env.sleep(5 * HOUR);
-      await handle.signal(leadEventSignal, {
-        id: 'open-1',
-        type: 'email.opened',
-        occurredAt: new Date().toISOString(),
-        data: {},
-      });
-      // Redelivered: must not count twice.
-      await handle.signal(leadEventSignal, {
-        id: 'open-1',
-        type: 'email.opened',
-        occurredAt: new Date().toISOString(),
-        data: {},
-      });
-      const state = await eventually(
-        () => handle.query(nurtureStateQuery),
-        (s) => s.opens > 0,
-      );
+      await signal(handle, 'email.opened');
+      const state = await settled(handle, (s) => s.opens === 1);
       expect(state).toMatchObject({ opens: 1, phase: 'scheduled', currentStep: 'case-study' });
-      const decisions = await decisionsOf(leadId);
-      expect(decisions.map((d) => d.outcome)).toEqual(['started', 'email-sent', 'opened']);
-      expect(decisions[2]?.reason).toBe('email "welcome" opened within the 48h open window');
-      await env.sleep(3 * 24 * HOUR);
-      const after = await eventually(
-        () => handle.query(nurtureStateQuery),
-        (s) => s.phase === 'awaiting-open',
+      expect((await decisions(leadId)).map((d) => d.reason)).toContain(
+        'email "welcome" opened within the 48h open window',
       );
-      expect(after).toMatchObject({ phase: 'awaiting-open', currentStep: 'case-study' });
-      expect(sends).toHaveLength(2);
-      await handle.terminate('test done');
+      await env.sleep(4 * DAY);
+      await settled(handle, (s) => s.phase === 'awaiting-open');
+      expect(h.captured.sends.filter((s) => s.channel === 'email')).toHaveLength(2);
     });
   });
 
-  test('no open within the window is decided with its reason, then the plan runs to completion', async () => {
-    await withWorker(async () => {
-      const { leadId, handle } = await startNurture();
-      const result = await handle.result();
-      expect(result).toEqual({ status: 'completed' });
-      const decisions = await decisionsOf(leadId);
-      expect(decisions.filter((d) => d.outcome === 'no-open').map((d) => d.reason)).toEqual([
-        'email "welcome" not opened within the 48h open window',
-        'email "case-study" not opened within the 48h open window',
-        'email "demo-offer" not opened within the 48h open window',
+  test('email unopened for 48h → a LinkedIn connection-request task for the named rep, in the database', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h, { ownerId: 'rep-42' });
+      await settled(handle);
+      await env.sleep(48 * HOUR + 1000);
+      const tasks = await eventually(
+        () => db.prisma.linkedInTask.findMany({ where: { leadId } }),
+        (rows) => rows.length > 0,
+      );
+      expect(tasks).toEqual([
+        expect.objectContaining({ ownerId: 'rep-42', status: 'open', kind: 'connection-request' }),
       ]);
-      expect(decisions.at(-1)).toMatchObject({ rule: 'lifecycle', outcome: 'completed' });
-      const touches = await db.prisma.touch.findMany({ where: { leadId } });
-      expect(touches.map((t) => t.step).sort()).toEqual(['case-study', 'demo-offer', 'welcome']);
-      expect(new Set(sends).size).toBe(3);
-      expect(sends).toHaveLength(3);
+      expect(tasks[0]?.note).toContain('Hi Ada');
     });
   });
 
-  test('a booking stops the nurture at once: nothing is sent afterwards', async () => {
-    await withWorker(async () => {
-      const { leadId, handle } = await startNurture();
-      await eventually(
-        () => handle.query(nurtureStateQuery),
-        (s) => s.phase === 'awaiting-open',
+  test('lead with SMS consent in America/Chicago visits pricing at 23:30 local → SMS at 09:00 next morning, not before', async () => {
+    await withWorker(async (h) => {
+      const zone = 'America/Chicago';
+      const { leadId, handle } = await start(h, { timezone: zone, consent: { email: true, sms: true } });
+      await settled(handle);
+      await sleepUntilLocal(zone, 23, 30);
+      await signal(handle, 'web.page_visited', { path: '/pricing' });
+      const deferred = await settled(handle, (s) => s.pendingSms !== null);
+      const dueAt = deferred.pendingSms?.dueAt ?? 0;
+      expect(localDateTime(dueAt, zone)).toMatchObject({ hour: 9, minute: 0 });
+      expect(h.captured.sends.filter((s) => s.channel === 'sms')).toEqual([]);
+      await env.sleep(dueAt - (await env.currentTimeMs()) + 1000);
+      // Decision times are the workflow's clock (touch rows carry the wall clock).
+      const sent = await eventually(
+        () => db.prisma.decision.findMany({ where: { leadId, rule: 'coordination', outcome: 'sending' } }),
+        (rows) => rows.length > 0,
       );
-      await handle.signal(leadEventSignal, {
-        id: 'booked-1',
-        type: 'meeting.booked',
-        occurredAt: new Date().toISOString(),
-        data: {},
-      });
-      expect(await handle.result()).toEqual({ status: 'converted' });
-      const touches = await db.prisma.touch.findMany({ where: { leadId } });
-      expect(touches.map((t) => t.step)).toEqual(['welcome']);
+      expect(localDateTime(sent[0]?.decidedAt.getTime() ?? 0, zone)).toMatchObject({ hour: 9, minute: 0 });
+      expect(h.captured.sends.filter((s) => s.channel === 'sms')).toHaveLength(1);
+      const reasons = (await decisions(leadId)).map((d) => d.reason);
+      saveHistory('sms-deferred-to-morning', await handle.fetchHistory());
+      expect(
+        reasons.some((r) =>
+          /^sms deferred: 23:3\d \w{3} in America\/Chicago is outside 09:00–20:00, next window 09:00 \w{3}$/.test(
+            r,
+          ),
+        ),
+      ).toBe(true);
     });
   });
 
-  test('a retried send finds its touch and does not call the provider again', async () => {
-    const { leadId, plan } = { leadId: uniqueLeadId(), plan: shippedPlan('default') };
-    await insertLead(db.prisma, leadId, plan);
-    const { createSendEmailTouch } = await import('../../activities/send-touch');
-    const send = createSendEmailTouch({ prisma: db.prisma, email: countingChannel() });
-    const input = {
-      touchKey: `${workflowIdForLead(leadId)}:v1:welcome:email:a`,
-      leadId,
-      workflowId: workflowIdForLead(leadId),
-      planId: plan.id,
-      planVersion: plan.version,
-      step: 'welcome',
-      variant: 'a',
-      subject: 'Hello {{ firstName }}',
-      body: 'Body',
-    };
-    const first = await send(input);
-    const second = await send(input);
-    expect(first).toEqual(second);
-    expect(sends).toHaveLength(1);
+  test('a booking while a send keeps failing cancels its retries: the provider never accepts anything afterwards', async () => {
+    let accepting = false;
+    await withWorker(
+      async (h) => {
+        const { leadId, handle } = await start(h);
+        await eventually(
+          () => db.prisma.touch.findMany({ where: { leadId } }),
+          (rows) => rows.length === 1,
+        );
+        await signal(handle, 'meeting.booked');
+        accepting = true;
+        expect(await handle.result()).toEqual({ status: 'converted' });
+        const touch = await db.prisma.touch.findFirstOrThrow({ where: { leadId } });
+        expect(touch.status).not.toBe('sent');
+        expect(await db.prisma.outboxMessage.count({ where: { touchKey: touch.key } })).toBe(0);
+        expect(await db.prisma.suppression.count({ where: { leadId } })).toBe(1);
+        expect((await decisions(leadId)).map((d) => d.reason)).toContain(
+          'meeting booked: every channel stops',
+        );
+      },
+      {
+        email: (inner) => ({
+          provider: inner.provider,
+          send: (m) => (accepting ? inner.send(m) : Promise.reject(new Error('provider timeout (test)'))),
+        }),
+      },
+    );
+  });
+
+  test('a reply hands off to sales and pauses; nobody acknowledges in 4h → escalated to the backup owner with an alert', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h);
+      await settled(handle);
+      await signal(handle, 'email.replied');
+      const paused = await settled(handle, (s) => s.handoff !== null);
+      expect(paused.pause?.reason).toBe('handoff');
+      // The query shows the engine's state at once; the record follows from its activity.
+      const [handoff] = await eventually(
+        () => db.prisma.handoff.findMany({ where: { leadId } }),
+        (rows) => rows.length === 1,
+      );
+      expect(handoff?.context).toMatchObject({
+        leadId,
+        ownerId: 'rep-7',
+        recommendedNextStep: 'answer the reply personally today',
+      });
+      await env.sleep(4 * HOUR + 1000);
+      await eventually(
+        () => db.prisma.handoff.findFirstOrThrow({ where: { leadId } }),
+        (row) => row.status === 'escalated',
+      );
+      const alerts = await eventually(
+        () =>
+          Promise.resolve(
+            h.captured.notifications.filter((n) => n.sink === 'alerts' && n.notification.leadId === leadId),
+          ),
+        (rows) => rows.length === 1,
+      );
+      expect(alerts[0]?.notification.kind).toBe('handoff-escalated');
+      saveHistory('reply-handoff-escalation', await handle.fetchHistory());
+    });
+  });
+
+  test('sales hand-off is an update that answers with its context; ack, then resume restarts the touches', async () => {
+    await withWorker(async (h) => {
+      const { handle } = await start(h);
+      await settled(handle);
+      const result = await handle.executeUpdate(salesUpdate, {
+        args: [{ action: 'handoff', by: 'rep-7', note: 'call me' }],
+      });
+      expect(result.handoff).toMatchObject({ reason: 'requested by rep-7: call me', ownerId: 'rep-7' });
+      const acked = await handle.executeUpdate(salesUpdate, { args: [{ action: 'ack', by: 'rep-7' }] });
+      expect(acked.handoff).not.toBeNull();
+      expect((await handle.query(fullStateQuery)).handoff?.status).toBe('acknowledged');
+      await handle.executeUpdate(salesUpdate, { args: [{ action: 'resume', by: 'rep-7' }] });
+      const resumed = await settled(handle);
+      expect(resumed.pause).toBeNull();
+    });
+  });
+
+  test('suppression by signal stops every channel and leaves the retargeting audience', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h);
+      await settled(handle, (s) => s.audience === 'awareness');
+      await handle.signal(suppressSignal, { reason: 'legal request', source: 'ops' });
+      expect(await handle.result()).toEqual({ status: 'suppressed' });
+      const changes = await db.prisma.audienceChange.findMany({
+        where: { leadId },
+        orderBy: { changedAt: 'asc' },
+      });
+      expect(changes.map((c) => [c.fromAudience, c.toAudience])).toEqual([
+        [null, 'awareness'],
+        ['awareness', null],
+      ]);
+      const crm = h.captured.notifications.filter(
+        (n) => n.sink === 'crm' && n.notification.leadId === leadId,
+      );
+      expect(crm.map((n) => n.notification.kind)).toEqual(['suppressed']);
+    });
+  });
+
+  test('when a lead books, colleagues at the same company pause with a decision that says why', async () => {
+    await withWorker(async (h) => {
+      const a = await start(h, { email: 'ann@acme-corp.test' });
+      const b = await start(h, { email: 'bob@acme-corp.test' });
+      const other = await start(h, { email: 'cy@other.test' });
+      await Promise.all([settled(a.handle), settled(b.handle), settled(other.handle)]);
+      await signal(a.handle, 'meeting.booked');
+      await a.handle.result();
+      const paused = await settled(b.handle, (s) => s.pause !== null);
+      expect(paused.pause).toMatchObject({ reason: 'account' });
+      expect((await decisions(b.leadId)).map((d) => d.reason)).toContain(
+        `paused: a colleague (${a.leadId}) booked a meeting`,
+      );
+      expect((await other.handle.query(nurtureStateQuery)).pause).toBeNull();
+    });
+  });
+
+  test('a long nurture continues-as-new and keeps its state and the signals not yet applied', async () => {
+    await withWorker(async (h) => {
+      const { handle } = await start(h, {}, { maxHistoryEvents: 40 });
+      const first = await handle.describe();
+      await settled(handle);
+      for (let i = 0; i < 12; i += 1) await signal(handle, 'email.clicked');
+      const state = await eventually(
+        () => handle.query(fullStateQuery),
+        (s) => s.clicks === 12,
+      );
+      const described = await handle.describe();
+      expect(described.runId).not.toBe(first.runId);
+      expect(state.clicks).toBe(12);
+      expect(state.seenEventIds).toHaveLength(12);
+    });
+  });
+
+  test('90 days of the default plan with a realistic event stream run in seconds under time skipping', async () => {
+    await withWorker(async (h) => {
+      const began = performance.now();
+      const { leadId, handle } = await start(h, { consent: { email: true, sms: true } });
+      await settled(handle);
+      const story: [number, LeadEventType, Record<string, string>][] = [
+        [6 * HOUR, 'email.opened', {}],
+        [2 * DAY, 'email.clicked', {}],
+        [9 * DAY, 'email.opened', {}],
+        [20 * DAY, 'web.page_visited', { path: '/blog/onboarding' }],
+        [33 * DAY, 'web.page_visited', { path: '/pricing' }],
+        [34 * DAY, 'webinar.registered', {}],
+        [40 * DAY, 'webinar.attended', {}],
+      ];
+      let elapsed = 0;
+      for (const [at, type, data] of story) {
+        await env.sleep(at - elapsed);
+        elapsed = at;
+        await signal(handle, type, data);
+      }
+      await env.sleep(90 * DAY - elapsed);
+      const result = await handle.query(nurtureStateQuery);
+      const seconds = (performance.now() - began) / 1000;
+      process.stdout.write(`90-day nurture simulated in ${seconds.toFixed(1)} s\n`);
+      const touches = await db.prisma.touch.findMany({ where: { leadId } });
+      expect(touches.filter((t) => t.channel === 'email').length).toBeGreaterThanOrEqual(3);
+      expect(touches.filter((t) => t.channel === 'sms').length).toBeGreaterThanOrEqual(1);
+      expect(['completed', 'high-intent']).toContain(result.status);
+      saveHistory('default-plan-90-days', await handle.fetchHistory());
+    });
   });
 });

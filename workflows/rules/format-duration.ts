@@ -1,15 +1,29 @@
-const DAY = 86_400_000;
-const UNITS: [number, string][] = [
-  [3_600_000, 'h'],
-  [60_000, 'm'],
-  [1_000, 's'],
-];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
-/** "48h", "3d", "90s": how durations read in decision reasons (hours up to 3 days, as plans say "48h"). */
+/**
+ * How durations read in decision reasons: "48h", "3d", "90s" for plan values,
+ * "2d 16h 48m" for computed ones (rounded to the minute). Hours up to 3 days,
+ * as plans say "48h".
+ */
 export function formatDuration(milliseconds: number): string {
-  if (milliseconds > 3 * DAY && milliseconds % DAY === 0) return `${milliseconds / DAY}d`;
-  for (const [size, unit] of UNITS) {
-    if (milliseconds >= size && milliseconds % size === 0) return `${milliseconds / size}${unit}`;
+  if (milliseconds > 3 * DAY && milliseconds % DAY === 0) return `${String(milliseconds / DAY)}d`;
+  if (milliseconds >= HOUR && milliseconds % HOUR === 0) return `${String(milliseconds / HOUR)}h`;
+  if (milliseconds >= MINUTE && milliseconds % MINUTE === 0 && milliseconds < HOUR)
+    return `${String(milliseconds / MINUTE)}m`;
+  if (milliseconds < HOUR && milliseconds % 1000 === 0 && milliseconds % MINUTE !== 0) {
+    return `${String(milliseconds / 1000)}s`;
   }
-  return `${milliseconds}ms`;
+  if (milliseconds < MINUTE)
+    return milliseconds % 1000 === 0 ? `${String(milliseconds / 1000)}s` : `${String(milliseconds)}ms`;
+  const minutes = Math.round(milliseconds / MINUTE);
+  const parts: string[] = [];
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  const rest = minutes % 60;
+  if (days > 0) parts.push(`${String(days)}d`);
+  if (hours > 0) parts.push(`${String(hours)}h`);
+  if (rest > 0) parts.push(`${String(rest)}m`);
+  return parts.join(' ');
 }

@@ -1,12 +1,12 @@
 import type { NurtureView } from '../definitions';
+import { nextWakeUp } from './decide';
 import type { NurtureState } from './nurture-state';
+import { decayedScore } from './scoring';
 
 /** What the state query answers: the live state in terms ops can read. */
-export function viewOf(state: NurtureState): NurtureView {
+export function viewOf(state: NurtureState, now: number): NurtureView {
   const step = state.plan.emailSteps[state.stepIndex];
-  let waitingFor: string | null = null;
-  if (state.phase === 'awaiting-open') waitingFor = 'email.opened';
-  else if (state.phase === 'scheduled') waitingFor = `time to send "${step?.id ?? '?'}"`;
+  const wake = nextWakeUp(state);
   return {
     leadId: state.leadId,
     status: state.status,
@@ -14,9 +14,26 @@ export function viewOf(state: NurtureState): NurtureView {
     planId: state.plan.id,
     planVersion: state.plan.version,
     currentStep: state.phase === 'finished' ? null : (step?.id ?? null),
-    waitingFor,
-    waitUntil: state.dueAt === null ? null : new Date(state.dueAt).toISOString(),
+    waitingFor: waitingFor(state, step?.id),
+    waitUntil: wake === null ? null : new Date(wake).toISOString(),
     opens: state.opens,
-    lastTouchKey: state.lastTouchKey,
+    score:
+      Math.round(decayedScore(state.score.score, state.score.at, now, state.plan.scoring.halfLife) * 100) /
+      100,
+    lastTouchKey: state.lastTouch?.key ?? null,
+    pause: state.pause,
+    handoff: state.handoff,
+    pendingSms: state.pendingSms,
+    audience: state.audience,
   };
+}
+
+function waitingFor(state: NurtureState, stepId: string | undefined): string | null {
+  if (state.phase === 'finished') return null;
+  if (state.pause !== null)
+    return state.pause.until === null
+      ? `sales (${state.pause.detail})`
+      : `end of pause (${state.pause.detail})`;
+  if (state.phase === 'awaiting-open') return 'email.opened';
+  return state.dueAt === null ? `send of "${stepId ?? '?'}" to finish` : `time to send "${stepId ?? '?'}"`;
 }

@@ -1,0 +1,197 @@
+import type { PrismaClient } from '../prisma/generated/client';
+import type { InputJsonObject } from '../prisma/generated/internal/prismaNamespace';
+import type { NurtureCommand } from '../workflows/rules/nurture-state';
+import { renderTemplate } from './render-template';
+
+export interface DecisionRow {
+  key: string;
+  rule: string;
+  outcome: string;
+  reason: string;
+  channel: string | null;
+  data: Record<string, string | number | boolean | null>;
+  nextEligibleAt: string | null;
+  decidedAt: string;
+}
+
+/** Side effects that only touch the database; each carries a key minted in the workflow. */
+export type Effect = { key: string } & Exclude<
+  NurtureCommand,
+  { type: 'send' | 'pause-account' | 'record-decision' }
+>;
+
+export interface ApplyEffectsInput {
+  leadId: string;
+  workflowId: string;
+  at: string;
+  decisions: DecisionRow[];
+  effects: Effect[];
+}
+
+/**
+ * Records one step of the engine in one transaction: its decisions and its
+ * database effects (consent changes, LinkedIn tasks, audience changes,
+ * hand-offs, suppression, CRM notifications and alerts to deliver). Every row
+ * is keyed by the workflow, so a retried activity inserts nothing twice.
+ * Returns the keys of notifications waiting for delivery.
+ */
+export function createApplyEffects(deps: { prisma: PrismaClient }) {
+  return async function applyEffects(input: ApplyEffectsInput): Promise<{ notificationKeys: string[] }> {
+    const at = new Date(input.at);
+    const notificationKeys: string[] = [];
+    await deps.prisma.$transaction(async (tx) => {
+      if (input.decisions.length > 0) {
+        await tx.decision.createMany({
+          data: input.decisions.map((d) => ({
+            key: d.key,
+            leadId: input.leadId,
+            workflowId: input.workflowId,
+            rule: d.rule,
+            outcome: d.outcome,
+            reason: d.reason,
+            data: { ...d.data, channel: d.channel, nextEligibleAt: d.nextEligibleAt },
+            decidedAt: new Date(d.decidedAt),
+          })),
+          skipDuplicates: true,
+        });
+      }
+      for (const effect of input.effects) {
+        switch (effect.type) {
+          case 'record-consent':
+            await tx.consentChange.createMany({
+              data: [
+                {
+                  key: effect.key,
+                  leadId: input.leadId,
+                  channel: effect.channel,
+                  granted: effect.granted,
+                  source: effect.source,
+                  occurredAt: new Date(effect.at),
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+          case 'create-linkedin-task':
+            await tx.linkedInTask.createMany({
+              data: [
+                {
+                  key: effect.taskKey,
+                  leadId: input.leadId,
+                  ownerId: effect.ownerId,
+                  kind: 'connection-request',
+                  // The exact text the rep sends, rendered for this lead.
+                  note: await renderForLead(tx, input.leadId, effect.note),
+                  status: 'open',
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+          case 'cancel-linkedin-tasks':
+            await tx.linkedInTask.updateMany({
+              where: { leadId: input.leadId, status: 'open' },
+              data: { status: 'cancelled', reason: effect.reason, closedAt: at },
+            });
+            break;
+          case 'set-audience':
+            await tx.audienceChange.createMany({
+              data: [
+                {
+                  key: effect.key,
+                  leadId: input.leadId,
+                  fromAudience: effect.from,
+                  toAudience: effect.to,
+                  changedAt: at,
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+          case 'open-handoff':
+            await tx.handoff.createMany({
+              data: [
+                {
+                  key: effect.key,
+                  leadId: input.leadId,
+                  ownerId: effect.context.ownerId,
+                  reason: effect.context.reason,
+                  status: 'open',
+                  context: effect.context as unknown as InputJsonObject,
+                  openedAt: at,
+                  slaDueAt: new Date(effect.context.slaDueAt),
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+          case 'escalate-handoff':
+            await tx.handoff.updateMany({
+              where: { key: effect.key, status: 'open' },
+              data: { status: 'escalated', escalatedAt: at, escalatedTo: effect.backupOwner },
+            });
+            notificationKeys.push(effect.key + ':alert');
+            await tx.notification.createMany({
+              data: [
+                {
+                  key: effect.key + ':alert',
+                  leadId: input.leadId,
+                  kind: 'handoff-escalated',
+                  target: 'alert',
+                  payload: {
+                    backupOwner: effect.backupOwner,
+                    context: effect.context as unknown as InputJsonObject,
+                  },
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+          case 'notify-crm':
+            notificationKeys.push(effect.key);
+            await tx.notification.createMany({
+              data: [
+                {
+                  key: effect.key,
+                  leadId: input.leadId,
+                  kind: effect.kind,
+                  target: 'crm',
+                  payload: { reason: effect.reason, at: input.at },
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+          case 'record-suppression':
+            await tx.suppression.createMany({
+              data: [
+                {
+                  key: `${input.workflowId}:suppression`,
+                  leadId: input.leadId,
+                  reason: effect.reason,
+                  source: effect.source,
+                },
+              ],
+              skipDuplicates: true,
+            });
+            break;
+        }
+      }
+    });
+    return { notificationKeys };
+  };
+}
+
+async function renderForLead(
+  tx: Pick<PrismaClient, 'lead'>,
+  leadId: string,
+  template: string,
+): Promise<string> {
+  const lead = await tx.lead.findUnique({ where: { id: leadId } });
+  return renderTemplate(template, {
+    firstName: lead?.firstName ?? null,
+    lastName: lead?.lastName ?? null,
+    company: lead?.company ?? null,
+    ownerName: lead?.ownerId ?? null,
+  });
+}

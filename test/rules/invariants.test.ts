@@ -1,0 +1,281 @@
+import fc from 'fast-check';
+import { LEAD_EVENT_TYPES, type LeadEventType } from '../../workflows/lead-event';
+import { localDateTime, localDayKey } from '../../workflows/rules/local-time';
+import { TERMINAL_STATUSES } from '../../workflows/rules/nurture-state';
+import type { NurtureInput } from '../../workflows/rules/nurture-state';
+import { startOf, shippedPlan } from '../support/builders';
+import { DAY, event, HOUR, runEngine, type Scripted } from '../support/engine-harness';
+
+/**
+ * The rules that must always hold, over random leads, random event streams
+ * (every event type, sales actions, suppressions, colleague pauses) and random
+ * clocks and zones, for 90 simulated days each.
+ */
+const RUNS = Number(process.env.FC_RUNS ?? 1500);
+const plan = shippedPlan('default');
+const ZONES = [
+  'America/Chicago',
+  'America/New_York',
+  'America/Los_Angeles',
+  'America/St_Johns',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Asia/Tokyo',
+  'Australia/Lord_Howe',
+  'Australia/Adelaide',
+  'Pacific/Auckland',
+  'Pacific/Chatham',
+  'UTC',
+];
+
+function mostly(value: boolean): fc.Arbitrary<boolean> {
+  return fc.constantFrom(value, value, value, !value);
+}
+
+const dataArb = fc.record(
+  {
+    path: fc.constantFrom('/pricing', '/demo', '/trial/start', '/blog/post', '/'),
+    bounceType: fc.constantFrom('bounce', 'blocked'),
+    machineOpen: fc.boolean(),
+    autoReply: fc.boolean(),
+    scope: fc.constantFrom('global', 'list'),
+    channel: fc.constantFrom('email', 'sms', 'linkedin', 'ads'),
+    granted: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
+
+const inputArb: fc.Arbitrary<(id: number) => NurtureInput> = fc.oneof(
+  {
+    weight: 20,
+    arbitrary: fc.tuple(fc.constantFrom(...LEAD_EVENT_TYPES), dataArb).map(
+      ([type, data]) =>
+        (id: number) =>
+          event(`e${String(id)}`, type, data),
+    ),
+  },
+  {
+    weight: 12,
+    arbitrary: fc
+      .constantFrom<LeadEventType>(
+        'email.opened',
+        'web.page_visited',
+        'email.clicked',
+        'trial.started',
+        'webinar.attended',
+      )
+      .chain((type) => dataArb.map((data) => (id: number) => event(`e${String(id % 7)}`, type, data))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant((): NurtureInput => ({ kind: 'suppress', reason: 'test', source: 'api' })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constant((): NurtureInput => ({
+      kind: 'account-pause',
+      byLeadId: 'other',
+      reason: 'colleague booked',
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .constantFrom<NurtureInput>(
+        { kind: 'sales', sales: { action: 'ack', by: 'rep' } },
+        { kind: 'sales', sales: { action: 'resume', by: 'rep' } },
+        { kind: 'sales', sales: { action: 'handoff', by: 'rep', note: null } },
+        { kind: 'sales', sales: { action: 'close', by: 'rep', reason: 'done' } },
+      )
+      .map((input) => () => input),
+  },
+);
+
+const scenarioArb = fc.record({
+  startAt: fc
+    .date({
+      min: new Date('2020-01-01T00:00:00Z'),
+      max: new Date('2035-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.getTime()),
+  zone: fc.constantFrom(...ZONES),
+  // Biased towards leads that can receive SMS, so the SMS rules are exercised often.
+  consent: fc.record({ email: mostly(true), sms: mostly(true), ads: fc.boolean() }),
+  hasPhone: mostly(true),
+  ownerId: fc.constantFrom('rep-1', null),
+  industry: fc.constantFrom(null, 'healthcare', 'software'),
+  preferredChannel: fc.constantFrom(null, 'email' as const, 'sms' as const),
+  inputs: fc.array(fc.tuple(fc.integer({ min: 0, max: 90 * DAY }), inputArb), { maxLength: 40 }),
+  failSends: mostly(false),
+});
+
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+function simulate(s: Scenario) {
+  const start = startOf({
+    consent: s.consent,
+    profile: {
+      timezone: s.zone,
+      hasPhone: s.hasPhone,
+      ownerId: s.ownerId,
+      industry: s.industry,
+      preferredChannel: s.preferredChannel,
+    },
+    plan,
+  });
+  const script: Scripted[] = s.inputs.map(([offset, make], i) => ({
+    at: s.startAt + offset,
+    input: make(i),
+  }));
+  return runEngine(start, script, {
+    startAt: s.startAt,
+    until: s.startAt + 90 * DAY,
+    failSends: s.failSends,
+  });
+}
+
+const params = { numRuns: RUNS };
+
+describe(`engine invariants (fast-check, ${String(RUNS)} random 90-day nurtures each)`, () => {
+  test('no SMS without explicit opt-in, a phone, an email relationship, high intent, and inside 09:00–20:00 local', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        for (const sms of simulate(s).sends.filter((x) => x.channel === 'sms')) {
+          const st = sms.stateAfter;
+          expect(st.consent.sms?.granted).toBe(true);
+          expect(st.profile.hasPhone).toBe(true);
+          expect(st.emailRelationship).toBe(true);
+          expect(st.status).toBe('high-intent');
+          expect(st.profile.industry).not.toBe('healthcare');
+          const local = localDateTime(sms.at, s.zone);
+          const minutes = local.hour * 60 + local.minute;
+          expect(minutes).toBeGreaterThanOrEqual(9 * 60);
+          expect(minutes).toBeLessThan(20 * 60);
+        }
+      }),
+      params,
+    );
+  });
+
+  test('nothing on any channel after booking, suppression, opt-out or the end', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const run = simulate(s);
+        const end = run.commands.findIndex((c) => TERMINAL_STATUSES.includes(c.stateAfter.status));
+        if (end === -1) return;
+        for (const later of run.commands.slice(end)) {
+          const c = later.command;
+          expect(
+            c.type === 'send' ||
+              c.type === 'create-linkedin-task' ||
+              (c.type === 'set-audience' && c.to !== null),
+          ).toBe(false);
+        }
+      }),
+      params,
+    );
+  });
+
+  test('no email without email consent, none after a bounce or unsubscribe', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        for (const email of simulate(s).sends.filter((x) => x.channel === 'email')) {
+          expect(email.stateBefore.consent.email?.granted).toBe(true);
+          expect(email.stateBefore.emailBlocked).toBeNull();
+        }
+      }),
+      params,
+    );
+  });
+
+  test('caps are never exceeded: sms 1 per local day and 2 per 7 days, any channel 2 per local day, email 3 per 7 days', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const run = simulate(s);
+        const touches = [
+          ...run.sends.map((x) => ({ channel: x.channel, at: x.at })),
+          ...run.linkedinTasks.map((x) => ({ channel: 'linkedin', at: x.at })),
+        ];
+        const perDay = new Map<string, number>();
+        const smsPerDay = new Map<string, number>();
+        for (const t of touches) {
+          const day = localDayKey(t.at, s.zone);
+          perDay.set(day, (perDay.get(day) ?? 0) + 1);
+          if (t.channel === 'sms') smsPerDay.set(day, (smsPerDay.get(day) ?? 0) + 1);
+        }
+        for (const n of perDay.values()) expect(n).toBeLessThanOrEqual(2);
+        for (const n of smsPerDay.values()) expect(n).toBeLessThanOrEqual(1);
+        for (const t of touches) {
+          const inWeek = (channel: string) =>
+            touches.filter((u) => u.channel === channel && u.at <= t.at && u.at > t.at - 7 * DAY).length;
+          if (t.channel === 'sms') expect(inWeek('sms')).toBeLessThanOrEqual(2);
+          if (t.channel === 'email') expect(inWeek('email')).toBeLessThanOrEqual(3);
+        }
+      }),
+      params,
+    );
+  });
+
+  test('no touch key is ever sent twice, and at most one LinkedIn connection request', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const run = simulate(s);
+        const keys = run.sends.map((x) => x.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(run.linkedinTasks.length).toBeLessThanOrEqual(1);
+      }),
+      params,
+    );
+  });
+
+  test('LinkedIn tasks only with a named rep and after an email relationship', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const run = simulate(s);
+        for (const task of run.commands.filter((c) => c.command.type === 'create-linkedin-task')) {
+          expect(task.stateAfter.profile.ownerId).not.toBeNull();
+          expect(task.stateBefore.emailRelationship).toBe(true);
+        }
+      }),
+      params,
+    );
+  });
+
+  test('the state stays plain JSON (it survives continue-as-new unchanged)', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const { state } = simulate(s);
+        expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+      }),
+      { numRuns: Math.min(RUNS, 300) },
+    );
+  });
+});
+
+test('a realistic 90-day stream stays within bounds (sanity)', () => {
+  const run = runEngine(startOf({ consent: { email: true, sms: true } }), [], {
+    startAt: Date.parse('2026-01-05T15:00:00Z'),
+    until: Date.parse('2026-01-05T15:00:00Z') + 90 * DAY,
+  });
+  expect(run.state.status).toBe('completed');
+  expect(run.sends.length).toBeGreaterThan(0);
+  expect(HOUR).toBe(3_600_000);
+});
+
+test('the random scenarios exercise what the properties guard (not vacuous)', () => {
+  const runs = fc.sample(scenarioArb, { numRuns: 500, seed: 42 }).map(simulate);
+  const count = (pick: (run: ReturnType<typeof simulate>) => number) =>
+    runs.reduce((n, run) => n + pick(run), 0);
+  expect(count((r) => r.sends.filter((x) => x.channel === 'sms').length)).toBeGreaterThan(20);
+  expect(count((r) => r.linkedinTasks.length)).toBeGreaterThan(20);
+  expect(count((r) => (r.state.status === 'converted' ? 1 : 0))).toBeGreaterThan(20);
+  expect(
+    count(
+      (r) =>
+        r.decisions.filter((d) => d.decision.outcome === 'deferred' && d.decision.channel === 'sms').length,
+    ),
+  ).toBeGreaterThan(5);
+});
