@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { temporalCliPath } from './temporal-tools';
 
@@ -14,11 +15,15 @@ export interface DevServer {
   stop: () => Promise<void>;
 }
 
-const SEARCH_ATTRIBUTE_TYPE: Record<string, string> = {
+/** The CLI's names for the SDK's search attribute types. */
+const SEARCH_ATTRIBUTE_TYPE: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
   KEYWORD: 'Keyword',
   INT: 'Int',
   DOUBLE: 'Double',
   BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 };
 
 /**
@@ -58,7 +63,7 @@ export async function startTemporalDevServer(options: {
     ...(options.namespace === 'default' ? [] : ['--namespace', options.namespace]),
     ...SEARCH_ATTRIBUTES.flatMap((key) => [
       '--search-attribute',
-      `${key.name}=${SEARCH_ATTRIBUTE_TYPE[key.type] ?? 'Keyword'}`,
+      `${key.name}=${SEARCH_ATTRIBUTE_TYPE[key.type]}`,
     ]),
   ];
   const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
