@@ -4,6 +4,7 @@ import type { AppDeps } from './app-deps';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { leadsRouter } from './routes/leads';
+import { plansRouter } from './routes/plans';
 
 export const BODY_LIMIT = '256kb';
 
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter(deps));
   app.use(leadsRouter(deps));
+  app.use(plansRouter(deps));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { simulatePlan, SimulationError } from '../../simulator/simulate-plan';
+import { simulationScriptSchema } from '../../simulator/simulation-script';
+import type { AppDeps } from '../app-deps';
+import { notFound, ProblemError } from '../problem';
+import { parseRequest } from '../validate';
+
+const planParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+
+export function plansRouter(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/v1/plans', (_req, res) => {
+    res.json({ plans: deps.plans.ids().map((id) => deps.plans.latest(id)) });
+  });
+
+  router.get('/v1/plans/:id', (req, res) => {
+    const { id } = parseRequest(planParamsSchema, req, 'params');
+    const plan = deps.plans.latest(id);
+    if (plan === undefined) throw notFound(`No plan "${id}".`);
+    res.json(plan);
+  });
+
+  /**
+   * Runs the plan's real workflow code on the time-skipping test server against
+   * a scripted lead and event stream; answers with the decision timeline.
+   * Nothing is sent and nothing is written.
+   */
+  router.post('/v1/plans/:id/simulate', async (req, res) => {
+    const { id } = parseRequest(planParamsSchema, req, 'params');
+    const script = parseRequest(simulationScriptSchema, req, 'body');
+    const plan = deps.plans.latest(id);
+    if (plan === undefined) throw notFound(`No plan "${id}".`);
+    try {
+      res.json(await simulatePlan(plan, script));
+    } catch (error) {
+      if (error instanceof SimulationError) {
+        throw new ProblemError(422, 'simulation-refused', 'Simulation refused', error.message);
+      }
+      throw error;
+    }
+  });
+
+  return router;
+}

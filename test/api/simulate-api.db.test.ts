@@ -1,0 +1,74 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../config/logger';
+import { PlanCatalog } from '../../plans/plan-catalog';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { openTestDatabase, type TestDatabase } from '../support/test-database';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  const app = createApp({
+    prisma: db.prisma,
+    temporal: env.client,
+    plans: PlanCatalog.load(),
+    taskQueue: 'unused',
+    defaultPlanId: 'default',
+    logger: createLogger('silent'),
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await env.teardown();
+  await db.close();
+});
+
+async function simulate(planId: string, script: unknown) {
+  const response = await fetch(`${base}/v1/plans/${planId}/simulate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(script),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('POST /v1/plans/:id/simulate', () => {
+  test('a scripted lead on the default plan: 90 days of decisions, nothing written to the database', async () => {
+    const { status, body } = await simulate('default', {
+      lead: { timezone: 'America/Chicago', consent: { email: true, sms: true } },
+      events: [
+        { at: '+6h', type: 'email.opened' },
+        { at: '+9d', type: 'web.page_visited', data: { path: '/pricing' } },
+        { at: '+20d', type: 'meeting.booked' },
+      ],
+    });
+    expect(status).toBe(200);
+    expect(body.finalStatus).toBe('converted');
+    const reasons = (body.timeline as { reason: string }[]).map((t) => t.reason);
+    expect(reasons).toContain('email "welcome" opened within the 48h open window');
+    expect(reasons).toContain('meeting booked: every channel stops');
+    expect((body.touches as { channel: string }[]).some((t) => t.channel === 'sms')).toBe(true);
+    expect(await db.prisma.decision.count()).toBe(0);
+    expect(await db.prisma.touch.count()).toBe(0);
+  });
+
+  test('an invalid script is a 400 problem; an unknown plan a 404; a start in the past a 422', async () => {
+    const bad = await simulate('default', { events: [{ at: 'tomorrow', type: 'email.opened' }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.issues)).toContain('events');
+    expect((await simulate('nope', {})).status).toBe(404);
+    const past = await simulate('default', { start: '2020-01-01T00:00:00Z', days: 1 });
+    expect(past.status).toBe(422);
+    expect(past.body.detail).toContain('past');
+  });
+});
