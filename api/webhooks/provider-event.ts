@@ -1,0 +1,38 @@
+import type { LeadEventType } from '../../workflows/lead-event';
+
+/** The providers whose webhooks this module verifies. */
+export type ProviderSource = 'sendgrid' | 'twilio' | 'calcom' | 'calendly' | 'mailgun' | 'postmark';
+
+/**
+ * How to find the lead an event is about. The ids are the ones the service put
+ * in the outgoing message (custom args, user variables, metadata, callback URL)
+ * and come back untouched; the email or phone is the fallback when the message
+ * was not ours or carried no ids.
+ */
+export interface ProviderEventMatch {
+  leadId?: string;
+  touchKey?: string;
+  email?: string;
+  phone?: string;
+}
+
+/** Only the few flat facts a decision needs; never a whole payload or a message body. */
+export type ProviderEventData = Record<string, string | number | boolean | null>;
+
+/** One provider event mapped to a canonical lead event, ready for the inbox. */
+export interface ProviderEvent {
+  source: ProviderSource;
+  /**
+   * Stable per provider event, so a redelivered or replayed webhook maps to the
+   * same id and the inbox can drop the duplicate: SendGrid sg_event_id, Twilio
+   * MessageSid (+ ':' + MessageStatus for status callbacks), Cal.com
+   * triggerEvent + ':' + uid, Calendly event + ':' + payload uri, Mailgun
+   * event-data id, Postmark RecordType + MessageID + the record's own time.
+   */
+  externalId: string;
+  type: LeadEventType;
+  /** ISO 8601, UTC. */
+  occurredAt: string;
+  match: ProviderEventMatch;
+  data: ProviderEventData;
+}

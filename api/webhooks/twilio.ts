@@ -1,0 +1,293 @@
+import { z } from 'zod';
+import { correlationFrom, matchOf, TWILIO_CALLBACK_QUERY_KEYS } from './correlation';
+import { constantTimeEqual, hmacDigest } from './signature-checks';
+import { invalidSignature, missingSignature } from './webhook-problems';
+import {
+  parsePayload,
+  type WebhookHandler,
+  type WebhookRequest,
+  type WebhookResult,
+} from './webhook-request';
+
+/**
+ * Twilio Messaging webhooks (incoming message, outbound status callback).
+ * Twilio signs HMAC-SHA1(auth token, full URL it called + every POST parameter
+ * name and value, sorted by name) and sends it base64 in X-Twilio-Signature.
+ * The scheme has no timestamp and is deterministic, so a replayed request is
+ * byte-identical to a Twilio retry: it cannot be refused without refusing
+ * retries, and the stable externalId (MessageSid) lets the inbox drop it.
+ */
+export const TWILIO_SIGNATURE_HEADER = 'X-Twilio-Signature';
+
+/** Form parameters in body order; a name may repeat. */
+export type FormParams = [name: string, value: string][];
+
+export function parseFormParams(rawBody: Buffer): FormParams {
+  return [...new URLSearchParams(rawBody.toString('utf8'))];
+}
+
+/**
+ * The string Twilio signs: the URL followed by name+value of every POST
+ * parameter, sorted by name. Repeated names contribute each distinct value in
+ * sorted order, as Twilio's own libraries do.
+ */
+function signedString(url: string, params: FormParams): string {
+  const valuesByName = new Map<string, Set<string>>();
+  for (const [name, value] of params) {
+    const values = valuesByName.get(name) ?? new Set<string>();
+    values.add(value);
+    valuesByName.set(name, values);
+  }
+  let data = url;
+  for (const name of [...valuesByName.keys()].sort()) {
+    for (const value of [...(valuesByName.get(name) ?? [])].sort()) data += name + value;
+  }
+  return data;
+}
+
+export function computeTwilioSignature(authToken: string, url: string, params: FormParams): string {
+  return hmacDigest('sha1', authToken, Buffer.from(signedString(url, params), 'utf8')).toString('base64');
+}
+
+/**
+ * The URLs Twilio may have signed for a request: Twilio is inconsistent about
+ * an explicit default port (:443/:80), so its libraries accept either form.
+ */
+function urlVariants(publicBaseUrl: string, originalUrl: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(publicBaseUrl.replace(/\/+$/, '') + originalUrl);
+  } catch {
+    return [];
+  }
+  const withoutPort = new URL(url.href);
+  withoutPort.port = '';
+  const variants = new Set([url.href, withoutPort.href]);
+  if (url.port === '') {
+    const defaultPort = url.protocol === 'https:' ? '443' : '80';
+    variants.add(`${url.protocol}//${url.host}:${defaultPort}${url.pathname}${url.search}`);
+  }
+  return [...variants];
+}
+
+export function verifyTwilioSignature(
+  authToken: string,
+  publicBaseUrl: string,
+  originalUrl: string,
+  params: FormParams,
+  signature: string,
+): boolean {
+  const provided = Buffer.from(signature, 'utf8');
+  let valid = false;
+  // Every variant is checked (no early exit) so timing does not tell which one matched.
+  for (const url of urlVariants(publicBaseUrl, originalUrl)) {
+    const expected = Buffer.from(computeTwilioSignature(authToken, url, params), 'utf8');
+    valid = constantTimeEqual(provided, expected) || valid;
+  }
+  return valid;
+}
+
+/** Twilio's default opt-out words (and the brief's table): matched on the whole trimmed body. */
+export const TWILIO_OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+] as const;
+export const TWILIO_OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
+export const TWILIO_HELP_KEYWORDS = ['HELP', 'INFO'] as const;
+
+export type InboundSmsIntent =
+  | { kind: 'opted_out'; keyword: string }
+  | { kind: 'opted_in'; keyword: string }
+  | { kind: 'help'; keyword: string }
+  | { kind: 'reply' };
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return list.some((item) => item === value);
+}
+
+/**
+ * What an inbound SMS means. Twilio's OptOutType (Advanced Opt-Out, which may
+ * have custom or localised keywords) wins when present; otherwise the whole
+ * trimmed body is matched case-insensitively, so "stop texting me" is a reply.
+ */
+export function classifyInboundSms(body: string, optOutType: string | undefined): InboundSmsIntent {
+  const declared = optOutType?.trim().toUpperCase();
+  if (declared === 'STOP') return { kind: 'opted_out', keyword: 'STOP' };
+  if (declared === 'START') return { kind: 'opted_in', keyword: 'START' };
+  if (declared === 'HELP') return { kind: 'help', keyword: 'HELP' };
+  const word = body.trim().toUpperCase();
+  if (isOneOf(TWILIO_OPT_OUT_KEYWORDS, word)) return { kind: 'opted_out', keyword: word };
+  if (isOneOf(TWILIO_OPT_IN_KEYWORDS, word)) return { kind: 'opted_in', keyword: word };
+  if (isOneOf(TWILIO_HELP_KEYWORDS, word)) return { kind: 'help', keyword: word };
+  return { kind: 'reply' };
+}
+
+// One SMS segment: enough for the engine to read a short answer, not a transcript.
+export const SMS_REPLY_TEXT_LIMIT = 160;
+
+const messageSid = z.string().regex(/^[A-Z]{2}[0-9A-Za-z]{32}$/, 'must be a Twilio message SID');
+
+const inboundMessageSchema = z.object({
+  MessageSid: messageSid,
+  From: z.string().min(1).max(100),
+  Body: z.string().default(''),
+  OptOutType: z.string().optional(),
+});
+
+const statusCallbackSchema = z.object({
+  MessageSid: messageSid,
+  MessageStatus: z.string().min(1).max(40),
+  To: z.string().min(1).max(100).optional(),
+  ErrorCode: z.string().max(20).optional(),
+});
+
+/** Last value wins for the fields read here; the signature covered all of them. */
+function fieldsOf(params: FormParams): Record<string, string> {
+  return Object.fromEntries(params);
+}
+
+export function mapInboundMessage(params: FormParams, receivedAt: string): WebhookResult {
+  const message = parsePayload(inboundMessageSchema, fieldsOf(params));
+  const intent = classifyInboundSms(message.Body, message.OptOutType);
+  const base = {
+    source: 'twilio',
+    externalId: message.MessageSid,
+    // Twilio sends no event time; it calls the webhook as the message arrives.
+    occurredAt: receivedAt,
+    match: matchOf({}, { phone: message.From }),
+  } as const;
+  switch (intent.kind) {
+    case 'opted_out':
+      return {
+        events: [
+          {
+            ...base,
+            type: 'sms.opted_out',
+            data: { keyword: intent.keyword, source: `sms ${intent.keyword}` },
+          },
+        ],
+        ignored: [],
+      };
+    case 'opted_in':
+      return {
+        events: [
+          {
+            ...base,
+            type: 'sms.opted_in',
+            data: { keyword: intent.keyword, source: `sms ${intent.keyword}` },
+          },
+        ],
+        ignored: [],
+      };
+    case 'help':
+      // Twilio (or the carrier) answers HELP itself; it says nothing about interest.
+      return { events: [], ignored: [`${intent.keyword} keyword: answered by Twilio, no lead event`] };
+    case 'reply':
+      return {
+        events: [
+          {
+            ...base,
+            type: 'sms.replied',
+            // By code point, so an emoji is never cut in half.
+            data: { text: Array.from(message.Body.trim()).slice(0, SMS_REPLY_TEXT_LIMIT).join('') },
+          },
+        ],
+        ignored: [],
+      };
+  }
+}
+
+export function mapStatusCallback(
+  params: FormParams,
+  originalUrl: string,
+  receivedAt: string,
+): WebhookResult {
+  const status = parsePayload(statusCallbackSchema, fieldsOf(params));
+  // The service puts leadId/touchKey on the StatusCallback URL it gives Twilio.
+  const queryStart = originalUrl.indexOf('?');
+  const query = Object.fromEntries(
+    new URLSearchParams(queryStart === -1 ? '' : originalUrl.slice(queryStart + 1)),
+  );
+  const base = {
+    source: 'twilio',
+    externalId: `${status.MessageSid}:${status.MessageStatus}`,
+    occurredAt: receivedAt,
+    match: matchOf(correlationFrom(query, TWILIO_CALLBACK_QUERY_KEYS), {
+      ...(status.To === undefined ? {} : { phone: status.To }),
+    }),
+  } as const;
+  switch (status.MessageStatus) {
+    case 'delivered':
+      return { events: [{ ...base, type: 'sms.delivered', data: {} }], ignored: [] };
+    case 'failed':
+    case 'undelivered': {
+      const errorCode =
+        status.ErrorCode !== undefined && /^\d+$/.test(status.ErrorCode) ? Number(status.ErrorCode) : null;
+      return {
+        events: [{ ...base, type: 'sms.failed', data: { status: status.MessageStatus, errorCode } }],
+        ignored: [],
+      };
+    }
+    default:
+      // queued, sending, sent, accepted, scheduled, read…: progress, not an outcome.
+      return { events: [], ignored: [`${status.MessageStatus.slice(0, 40)}: not a final outcome`] };
+  }
+}
+
+export interface TwilioWebhookConfig {
+  authToken: string;
+  publicBaseUrl: string;
+  now: () => number;
+}
+
+function verifiedParams(config: TwilioWebhookConfig, request: WebhookRequest): FormParams {
+  const signature = request.header(TWILIO_SIGNATURE_HEADER)?.trim();
+  if (signature === undefined || signature === '') {
+    throw missingSignature('twilio', `the ${TWILIO_SIGNATURE_HEADER} header`);
+  }
+  const params = parseFormParams(request.rawBody);
+  if (
+    !verifyTwilioSignature(config.authToken, config.publicBaseUrl, request.originalUrl, params, signature)
+  ) {
+    throw invalidSignature('twilio');
+  }
+  return params;
+}
+
+export function createTwilioInboundWebhook(config: TwilioWebhookConfig): WebhookHandler {
+  return (request) => {
+    const params = verifiedParams(config, request);
+    return Promise.resolve(mapInboundMessage(params, new Date(config.now()).toISOString()));
+  };
+}
+
+export function createTwilioStatusWebhook(config: TwilioWebhookConfig): WebhookHandler {
+  return (request) => {
+    const params = verifiedParams(config, request);
+    return Promise.resolve(
+      mapStatusCallback(params, request.originalUrl, new Date(config.now()).toISOString()),
+    );
+  };
+}
+
+/** Checked at start so a bad PUBLIC_BASE_URL stops the process instead of failing every request. */
+export function assertPublicBaseUrl(publicBaseUrl: string): void {
+  let url: URL;
+  try {
+    url = new URL(publicBaseUrl);
+  } catch {
+    throw new Error('PUBLIC_BASE_URL must be an absolute URL such as https://api.example.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error('PUBLIC_BASE_URL must be an http(s) URL');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new Error('PUBLIC_BASE_URL must not carry a query string or fragment');
+  }
+}
