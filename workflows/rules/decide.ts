@@ -301,7 +301,17 @@ function onOpenWindowClosed(out: Out, now: number): void {
     reason: `email "${step?.id ?? '?'}" not opened within the ${formatDuration(state.plan.openWindow)} open window`,
     data: { touchKey: state.lastTouch?.key ?? null },
   });
-  requestLinkedInConnection(out, now);
+  if (state.stepIndex + 1 < state.plan.emailSteps.length) {
+    requestLinkedInConnection(out, now);
+  } else if (!state.linkedinRequested) {
+    // The nurture ends with this step, and ending cancels open tasks: a task now would be void at once.
+    out.decide({
+      rule: 'coordination',
+      outcome: 'skipped',
+      channel: 'linkedin',
+      reason: 'linkedin skipped: the nurture ends after its last email',
+    });
+  }
   advance(out, now);
 }
 
