@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../config/logger';
 import type { PlanCatalog } from '../plans/plan-catalog';
 import type { PrismaClient } from '../prisma/generated/client';
+import type { WebhookSecrets } from './webhooks/webhook-deps';
 
 /** Everything the HTTP API needs, built by the caller (service, tests). */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   taskQueue: string;
   defaultPlanId: string;
   logger: Logger;
+  /** Provider webhook secrets; an unset one turns its endpoint off (501). */
+  webhookSecrets?: WebhookSecrets;
 }

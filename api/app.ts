@@ -5,6 +5,9 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { leadsRouter } from './routes/leads';
 import { plansRouter } from './routes/plans';
+import { eventsRouter } from './routes/events';
+import { createDatabaseReplayGuard, createWebhookIngest } from './inbox/webhook-ingest';
+import { createWebhooksRouter } from './webhooks/webhooks-router';
 
 export const BODY_LIMIT = '256kb';
 
@@ -34,11 +37,21 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  // Webhooks verify signatures over the raw bytes: mounted before the JSON parser.
+  app.use(
+    createWebhooksRouter({
+      secrets: deps.webhookSecrets ?? {},
+      ingest: createWebhookIngest(deps),
+      replayGuard: createDatabaseReplayGuard(deps.prisma),
+      now: Date.now,
+    }),
+  );
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(deps));
   app.use(leadsRouter(deps));
   app.use(plansRouter(deps));
+  app.use(eventsRouter(deps));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

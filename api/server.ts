@@ -6,6 +6,7 @@ import { temporalConnectionOptions } from '../config/temporal-options';
 import { PlanCatalog } from '../plans/plan-catalog';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createApp } from './app';
+import { startEventRelay } from './inbox/event-relay';
 
 export interface RunningApi {
   url: string;
@@ -24,7 +25,18 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
+    webhookSecrets: {
+      sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      calcomSecret: env.CALCOM_WEBHOOK_SECRET,
+      calendlySigningKey: env.CALENDLY_WEBHOOK_SIGNING_KEY,
+      mailgunSigningKey: env.MAILGUN_WEBHOOK_SIGNING_KEY,
+      postmarkUser: env.POSTMARK_WEBHOOK_USER,
+      postmarkPassword: env.POSTMARK_WEBHOOK_PASSWORD,
+    },
   });
+  const relay = startEventRelay({ prisma, temporal, logger });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
       if (error === undefined) resolve(listening);
@@ -42,6 +54,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
         });
         server.closeIdleConnections();
       });
+      await relay.stop();
       await connection.close();
     },
   };

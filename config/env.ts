@@ -44,6 +44,15 @@ export const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2000),
   /** Where CRM notifications (suppressed, converted, hand-off) are POSTed; unset = kept in the notifications table. */
   CRM_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  // Provider webhooks: each endpoint answers 501 until its secret is set.
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  TWILIO_AUTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  CALCOM_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  CALENDLY_WEBHOOK_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  POSTMARK_WEBHOOK_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  POSTMARK_WEBHOOK_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
 });

@@ -5,11 +5,9 @@ import {
 } from '@temporalio/client';
 import { Router } from 'express';
 import { findLead, insertLeadOnce } from '../../prisma/repositories/lead-repository';
-import { recordEvent } from '../../prisma/repositories/event-repository';
 import { loadTimeline } from '../../prisma/repositories/timeline-repository';
 import {
   enrollSignal,
-  leadEventSignal,
   nurtureStateQuery,
   salesUpdate,
   suppressSignal,
@@ -20,6 +18,7 @@ import {
 import { workflowIdForLead } from '../../workflows/ids';
 import { leadEventSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
+import { recordEvent, signalRecorded } from '../inbox/event-inbox';
 import { nurtureInputFor } from '../nurture-input';
 import { notFound, ProblemError } from '../problem';
 import {
@@ -146,7 +145,7 @@ export function leadsRouter(deps: AppDeps): Router {
   router.post('/v1/leads/:id/events', async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const event = parseRequest(leadEventSchema, req, 'body');
-    const lead = await leadOr404(id);
+    await leadOr404(id);
     const { duplicate } = await recordEvent(deps.prisma, {
       leadId: id,
       source: 'api',
@@ -157,18 +156,10 @@ export function leadsRouter(deps: AppDeps): Router {
     });
     // Signalled even when the record was a duplicate: a crash between recording and
     // signalling must not lose the event. The workflow drops ids it has applied.
-    let delivered = true;
-    try {
-      await deps.temporal.workflow.getHandle(lead.workflowId).signal(leadEventSignal, {
-        id: `api:${event.id}`,
-        type: event.type,
-        occurredAt: event.occurredAt,
-        data: event.data,
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      delivered = false; // the nurture has ended; the event stays on the timeline
-    }
+    const delivered = await signalRecorded(deps.prisma, deps.temporal, {
+      source: 'api',
+      externalId: event.id,
+    });
     res.status(202).json(eventAcceptedSchema.parse({ leadId: id, eventId: event.id, duplicate, delivered }));
   });
 

@@ -1,0 +1,155 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { startEventRelay } from '../../api/inbox/event-relay';
+import { createLogger } from '../../config/logger';
+import { PlanCatalog } from '../../plans/plan-catalog';
+import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
+import { workflowIdForLead } from '../../workflows/ids';
+import { insertLead } from '../support/builders';
+import { eventually } from '../support/eventually';
+import { startTestWorker } from '../support/nurture-worker';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { openTestDatabase, type TestDatabase } from '../support/test-database';
+
+const SECRET = 'calcom-test-secret';
+const booking = readFileSync(
+  path.join(__dirname, '../fixtures/webhooks/calcom-booking-created.json'),
+  'utf8',
+);
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let taskQueue: string;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
+  running = worker.run();
+  const app = createApp({
+    prisma: db.prisma,
+    temporal: env.client,
+    plans: PlanCatalog.load(),
+    taskQueue,
+    defaultPlanId: 'default',
+    logger: createLogger('silent'),
+    webhookSecrets: { calcomSecret: SECRET },
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await db.close();
+});
+
+/** Posts a Cal.com payload signed as Cal.com signs it: hex HMAC-SHA256 of the raw body. */
+async function postCalcom(body: string, secret = SECRET) {
+  const signature = createHmac('sha256', secret).update(body).digest('hex');
+  const response = await fetch(`${base}/webhooks/calcom`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cal-signature-256': signature },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+function bookingFor(email: string, uid: string): string {
+  return booking.replaceAll('john.doe@example.com', email).replace(/"uid": "[^"]*"/, `"uid": "${uid}"`);
+}
+
+async function startNurture(email: string) {
+  const input = await insertLead(db.prisma, { email });
+  const handle = await env.client.workflow.start('nurtureWorkflow', {
+    taskQueue,
+    workflowId: workflowIdForLead(input.leadId),
+    args: [input],
+  });
+  await eventually(
+    () => handle.query(nurtureStateQuery),
+    (s) => s.phase === 'awaiting-open',
+  );
+  return { leadId: input.leadId, handle };
+}
+
+describe('webhooks into the inbox', () => {
+  test('a signed Cal.com booking for a known lead is recorded once and converts the nurture, even when redelivered', async () => {
+    const { leadId, handle } = await startNurture(`booker-${String(Date.now())}@example.com`);
+    const email = (await db.prisma.lead.findUniqueOrThrow({ where: { id: leadId } })).email;
+    const body = bookingFor(email.toUpperCase(), `uid-${leadId}`);
+    expect((await postCalcom(body)).status).toBe(200);
+    expect((await postCalcom(body)).status).toBe(200);
+    expect(await handle.result()).toEqual({ status: 'converted' });
+    const events = await db.prisma.event.findMany({ where: { leadId } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ source: 'calcom', type: 'meeting.booked' });
+    expect(events[0]?.signaledAt).not.toBeNull();
+  });
+
+  test('a bad signature is refused with a problem and records nothing', async () => {
+    const body = bookingFor('nobody@example.com', 'uid-bad');
+    const reply = await postCalcom(body, 'wrong-secret');
+    expect(reply.status).toBe(401);
+    expect(await db.prisma.unmatchedEvent.count({ where: { externalId: { contains: 'uid-bad' } } })).toBe(0);
+  });
+
+  test('an event for no known lead is kept and reported at /v1/events/unmatched, never dropped', async () => {
+    const reply = await postCalcom(bookingFor('stranger@example.org', 'uid-stranger'));
+    expect(reply.status).toBe(200);
+    const list = await fetch(`${base}/v1/events/unmatched?source=calcom`);
+    const items = ((await list.json()) as { items: { externalId: string; matchedBy: string[] }[] }).items;
+    const item = items.find((i) => i.externalId.includes('uid-stranger'));
+    expect(item?.matchedBy).toContain('email');
+    expect(JSON.stringify(items)).not.toContain('stranger@example.org');
+  });
+
+  test('a provider that is not configured answers 501 naming the variable to set', async () => {
+    const response = await fetch(`${base}/webhooks/sendgrid`, { method: 'POST', body: '[]' });
+    expect(response.status).toBe(501);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.stringify(await response.json())).toContain('SENDGRID_WEBHOOK_PUBLIC_KEY');
+  });
+
+  test('an event recorded but never signalled (the process died in between) is delivered by the relay, once', async () => {
+    const { leadId, handle } = await startNurture(`relay-${String(Date.now())}@example.com`);
+    await db.prisma.event.create({
+      data: {
+        leadId,
+        source: 'api',
+        externalId: 'crashed-before-signal',
+        type: 'email.clicked',
+        occurredAt: new Date(),
+        receivedAt: new Date(Date.now() - 60_000),
+      },
+    });
+    const relay = startEventRelay(
+      { prisma: db.prisma, temporal: env.client, logger: createLogger('silent') },
+      60_000,
+    );
+    try {
+      expect(await relay.runOnce()).toBeGreaterThanOrEqual(1);
+      expect(await relay.runOnce()).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+    const state = await eventually(
+      () => handle.query(fullStateQuery),
+      (s) => s.clicks === 1,
+    );
+    expect(state.seenEventIds).toContain('api:crashed-before-signal');
+  });
+});
