@@ -350,6 +350,65 @@ describe('nurture workflow on the time-skipping server (real activities, real da
     });
   });
 
+  test('STOP while an SMS waits for the morning → the SMS never goes out, and the consent change is kept with its source', async () => {
+    await withWorker(async (h) => {
+      const zone = 'America/Chicago';
+      const { leadId, handle } = await start(h, { timezone: zone, consent: { email: true, sms: true } });
+      await settled(handle);
+      await sleepUntilLocal(zone, 22, 0);
+      await signal(handle, 'trial.started');
+      await settled(handle, (s) => s.pendingSms !== null);
+      await signal(handle, 'sms.opted_out', { source: 'twilio STOP' });
+      await settled(handle, (s) => s.pendingSms === null);
+      await env.sleep(DAY);
+      await settled(handle);
+      expect(h.captured.sends.filter((s) => s.channel === 'sms')).toEqual([]);
+      const consent = await eventually(
+        () => db.prisma.consentChange.findMany({ where: { leadId, channel: 'sms', granted: false } }),
+        (rows) => rows.length === 1,
+      );
+      expect(consent[0]?.source).toBe('twilio STOP');
+    });
+  });
+
+  test('an out-of-office reply with a return date in 10 days → no hand-off, nothing sent until that date', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h);
+      await settled(handle);
+      const now = (await env.currentTimeMs()) as number;
+      const back = now + 10 * DAY;
+      await signal(handle, 'email.replied', { autoReply: true, returnDate: new Date(back).toISOString() });
+      await settled(handle, (s) => s.pause?.reason === 'auto-reply');
+      await env.sleep(10 * DAY - HOUR);
+      expect(h.captured.sends).toHaveLength(1);
+      expect(await db.prisma.linkedInTask.count({ where: { leadId } })).toBe(0);
+      await env.sleep(2 * HOUR);
+      await eventually(
+        () => db.prisma.linkedInTask.count({ where: { leadId } }),
+        (n) => n === 1,
+      );
+      expect(await db.prisma.handoff.count({ where: { leadId } })).toBe(0);
+    });
+  });
+
+  test('14 days without an open → disengaged: re-engagement email only, audience moves to re-engagement, no SMS', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h, { consent: { email: true, sms: true } });
+      await settled(handle);
+      await env.sleep(15 * DAY);
+      const state = await settled(handle, (s) => s.status === 'disengaged');
+      expect(state.audience).toBe('re-engagement');
+      await signal(handle, 'web.page_visited', { path: '/blog/anything' });
+      await env.sleep(60 * DAY);
+      const touches = await db.prisma.touch.findMany({ where: { leadId } });
+      expect(touches.some((t) => t.step === 're-engage')).toBe(true);
+      expect(touches.filter((t) => t.channel === 'sms')).toEqual([]);
+      expect((await decisions(leadId)).map((d) => d.reason)).toContain(
+        'email "checklist" skipped: disengaged leads get the re-engagement path only',
+      );
+    });
+  });
+
   test('a long nurture continues-as-new and keeps its state and the signals not yet applied', async () => {
     await withWorker(async (h) => {
       const { handle } = await start(h, {}, { maxHistoryEvents: 40 });
