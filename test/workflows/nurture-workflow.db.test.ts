@@ -375,7 +375,7 @@ describe('nurture workflow on the time-skipping server (real activities, real da
     await withWorker(async (h) => {
       const { leadId, handle } = await start(h);
       await settled(handle);
-      const now = (await env.currentTimeMs()) as number;
+      const now = await env.currentTimeMs();
       const back = now + 10 * DAY;
       await signal(handle, 'email.replied', { autoReply: true, returnDate: new Date(back).toISOString() });
       await settled(handle, (s) => s.pause?.reason === 'auto-reply');
