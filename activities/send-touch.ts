@@ -14,6 +14,8 @@ export interface SendTouchInput {
   subject: string | null;
   body: string;
   vars: Record<string, string>;
+  /** ISO instant after which the provider must not be called (end of the SMS window), or null. */
+  notAfter: string | null;
 }
 
 export type TouchOutcome =
@@ -65,8 +67,11 @@ export function createSendTouch(deps: { prisma: PrismaClient; email: EmailChanne
 
     // Defence in depth: a stop the workflow has not applied yet (a booking
     // recorded while this activity was retrying) still prevents the send.
-    const stop = await stoppedBecause(prisma, input.leadId);
+    const stop = await stoppedBecause(prisma, input.leadId, input.channel);
     if (stop !== null) return fail(prisma, input.touchKey, `not sent: ${stop}`);
+    if (input.notAfter !== null && Date.now() > Date.parse(input.notAfter)) {
+      return fail(prisma, input.touchKey, 'not sent: the send window closed while the provider was failing');
+    }
 
     const context = {
       firstName: lead.firstName,
@@ -108,9 +113,22 @@ async function fail(prisma: PrismaClient, key: string, reason: string): Promise<
   return { outcome: 'failed', reason };
 }
 
-async function stoppedBecause(prisma: PrismaClient, leadId: string): Promise<string | null> {
+async function stoppedBecause(
+  prisma: PrismaClient,
+  leadId: string,
+  channel: 'email' | 'sms',
+): Promise<string | null> {
   const suppression = await prisma.suppression.findFirst({ where: { leadId } });
   if (suppression !== null) return `lead suppressed (${suppression.reason})`;
   const stopping = await prisma.event.findFirst({ where: { leadId, type: { in: STOPPING_EVENTS } } });
-  return stopping === null ? null : `lead stopped by ${stopping.type}`;
+  if (stopping !== null) return `lead stopped by ${stopping.type}`;
+  // The latest opt-out/opt-in recorded for the channel wins, even before the workflow applied it.
+  const optTypes = channel === 'sms' ? ['sms.opted_out', 'sms.opted_in'] : ['email.unsubscribed'];
+  const latest = await prisma.event.findFirst({
+    where: { leadId, type: { in: optTypes } },
+    orderBy: { occurredAt: 'desc' },
+  });
+  return latest !== null && latest.type !== 'sms.opted_in'
+    ? `${channel} opt-out recorded (${latest.type})`
+    : null;
 }

@@ -5,10 +5,17 @@ import { PrismaClient } from './generated/client';
  * A Prisma client over the ordinary PostgreSQL driver. The embedded database
  * (PGlite) is served over the wire protocol too, so both share this one path.
  */
-export function createPrismaClient(connectionString: string): PrismaClient {
-  // Small pool: PGlite serialises statements anyway, and a real server is shared.
+export function createPrismaClient(
+  connectionString: string,
+  options: { embedded?: boolean } = {},
+): PrismaClient {
   const schema = schemaOf(connectionString);
-  const adapter = new PrismaPg({ connectionString, max: 5 }, schema === undefined ? {} : { schema });
+  // The embedded server multiplexes every connection over PGlite's single one,
+  // message by message: two connections' unnamed prepared statements can
+  // interleave ("bind message supplies 2 parameters, but prepared statement
+  // requires 3"). One connection per process keeps each statement whole.
+  const max = options.embedded === true ? 1 : 5;
+  const adapter = new PrismaPg({ connectionString, max }, schema === undefined ? {} : { schema });
   return new PrismaClient({ adapter });
 }
 

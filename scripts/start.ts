@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const prisma = createPrismaClient(databaseUrl);
+  const prisma = createPrismaClient(databaseUrl, { embedded: env.DATABASE_URL === undefined });
   stops.push({ name: 'prisma', stop: () => prisma.$disconnect() });
   const worker = await startWorker(env, prisma, logger);
   stops.push({ name: 'worker', stop: worker.stop });

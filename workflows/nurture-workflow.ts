@@ -59,6 +59,11 @@ export interface NurtureResult {
 
 /** Events after which an in-flight send must not complete: its retries are cancelled. */
 const STOPPING_EVENTS: readonly LeadEventType[] = ['meeting.booked', 'email.spam_reported'];
+/** Opt-outs that cancel an in-flight send of their own channel. */
+const OPT_OUTS: Partial<Record<LeadEventType, 'email' | 'sms'>> = {
+  'sms.opted_out': 'sms',
+  'email.unsubscribed': 'email',
+};
 
 /** Continue-as-new before a run's history gets large, whatever the server suggests. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -94,7 +99,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   const queue: NurtureInput[] = [...(input.carried?.pending ?? [])];
   let enqueued = queue.length;
   let applied = 0;
-  let inFlightSend: CancellationScope | null = null;
+  let inFlightSend: { scope: CancellationScope; channel: 'email' | 'sms' } | null = null;
 
   function enqueue(item: NurtureInput): number {
     queue.push(item);
@@ -104,11 +109,13 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
 
   setHandler(leadEventSignal, (event) => {
     enqueue({ kind: 'event', event });
-    if (STOPPING_EVENTS.includes(event.type)) inFlightSend?.cancel();
+    if (STOPPING_EVENTS.includes(event.type) || OPT_OUTS[event.type] === inFlightSend?.channel) {
+      inFlightSend?.scope.cancel();
+    }
   });
   setHandler(suppressSignal, ({ reason, source }) => {
     enqueue({ kind: 'suppress', reason, source });
-    inFlightSend?.cancel();
+    inFlightSend?.scope.cancel();
   });
   setHandler(accountPauseSignal, ({ byLeadId, reason }) => {
     enqueue({ kind: 'account-pause', byLeadId, reason });
@@ -220,7 +227,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
    */
   async function sendCancellable(command: Extract<NurtureCommand, { type: 'send' }>): Promise<TouchOutcome> {
     const scope = new CancellationScope();
-    inFlightSend = scope;
+    inFlightSend = { scope, channel: command.channel };
     try {
       return await scope.run(() =>
         sendTouch({
@@ -235,6 +242,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
           subject: command.subject,
           body: command.body,
           vars: command.vars,
+          notAfter: command.notAfter === null ? null : new Date(command.notAfter).toISOString(),
         }),
       );
     } catch (error) {
@@ -276,7 +284,13 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
       info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS) ||
       info.historySize > MAX_HISTORY_BYTES
     ) {
-      // Handlers first: an update waiting for its answer must not be cut off.
+      // Apply what is queued first: a sales update waits for its input to be applied,
+      // and waiting for handlers before that would wait forever.
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        await apply(next);
+        applied += 1;
+      }
+      if (!isActive(state)) break;
       await condition(allHandlersFinished);
       return continueAsNew<typeof nurtureWorkflow>({ ...input, carried: { state, pending: [...queue] } });
     }

@@ -20,9 +20,18 @@ export interface InboxEvent {
   data: InputJsonObject;
 }
 
-export async function recordEvent(prisma: PrismaClient, event: InboxEvent): Promise<{ duplicate: boolean }> {
+/** Records an event once; `leadId` is the lead the stored record belongs to (another one, if the id was reused). */
+export async function recordEvent(
+  prisma: PrismaClient,
+  event: InboxEvent,
+): Promise<{ duplicate: boolean; leadId: string }> {
   const { count } = await prisma.event.createMany({ data: [event], skipDuplicates: true });
-  return { duplicate: count === 0 };
+  if (count === 1) return { duplicate: false, leadId: event.leadId };
+  const stored = await prisma.event.findUniqueOrThrow({
+    where: { source_externalId: { source: event.source, externalId: event.externalId } },
+    select: { leadId: true },
+  });
+  return { duplicate: true, leadId: stored.leadId };
 }
 
 /** The id the workflow de-duplicates on: unique across sources. */
@@ -56,6 +65,16 @@ export async function signalRecorded(
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     delivered = false;
+    // Never started (enrollment failed half-way): leave it to the relay for when it is.
+    // Closed: nothing will ever take it; it stays on the timeline.
+    const started = await temporal.workflow
+      .getHandle(event.lead.workflowId)
+      .describe()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!started) return false;
   }
   await prisma.event.update({ where: { id: event.id }, data: { signaledAt: new Date() } });
   return delivered;

@@ -28,7 +28,15 @@ export function startEventRelay(
       take: BATCH,
       select: { source: true, externalId: true },
     });
-    for (const key of pending) await signalRecorded(deps.prisma, deps.temporal, key);
+    for (const key of pending) {
+      // One event that keeps failing must not hold up the others.
+      await signalRecorded(deps.prisma, deps.temporal, key).catch((error: unknown) => {
+        deps.logger.warn(
+          { err: error, source: key.source, externalId: key.externalId },
+          'relay could not signal an event',
+        );
+      });
+    }
     return pending.length;
   }
   const timer = setInterval(() => {

@@ -146,7 +146,7 @@ export function leadsRouter(deps: AppDeps): Router {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const event = parseRequest(leadEventSchema, req, 'body');
     await leadOr404(id);
-    const { duplicate } = await recordEvent(deps.prisma, {
+    const { duplicate, leadId: storedFor } = await recordEvent(deps.prisma, {
       leadId: id,
       source: 'api',
       externalId: event.id,
@@ -154,6 +154,14 @@ export function leadsRouter(deps: AppDeps): Router {
       occurredAt: new Date(event.occurredAt),
       data: event.data,
     });
+    if (storedFor !== id) {
+      throw new ProblemError(
+        409,
+        'event-id-conflict',
+        'Event id already used',
+        `Event "${event.id}" was recorded for another lead.`,
+      );
+    }
     // Signalled even when the record was a duplicate: a crash between recording and
     // signalling must not lose the event. The workflow drops ids it has applied.
     const delivered = await signalRecorded(deps.prisma, deps.temporal, {

@@ -29,7 +29,7 @@ beforeAll(async () => {
     plans: PlanCatalog.load(),
     taskQueue,
     defaultPlanId: 'default',
-    logger: createLogger('silent'),
+    logger: createLogger(process.env.TEST_LOG ?? 'silent'),
   });
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -186,6 +186,18 @@ describe('POST /v1/leads/:id/events', () => {
     expect(items.filter((i) => i.kind === 'decision').map((i) => i.reason)).toContain(
       'email "welcome" opened within the 48h open window',
     );
+  });
+
+  test('an event id reused for another lead is a 409, not silently dropped', async () => {
+    const a = uniqueLeadId('api');
+    const b = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(a));
+    await call('POST', '/v1/leads', lead(b));
+    const event = { id: `shared-${a}`, type: 'email.clicked', occurredAt: '2026-11-24T10:00:00Z' };
+    expect((await call('POST', `/v1/leads/${a}/events`, event)).status).toBe(202);
+    const conflict = await call('POST', `/v1/leads/${b}/events`, event);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.type).toBe('https://durable-nurture.dev/problems/event-id-conflict');
   });
 
   test('an unknown lead is 404, an unknown event type 400', async () => {

@@ -23,7 +23,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   if (configured === undefined) {
     const embedded = await startEmbeddedDatabase({ port: 0 });
     await migrate(embedded.url);
-    const prisma = createPrismaClient(embedded.url);
+    const prisma = createPrismaClient(embedded.url, { embedded: true });
     return {
       url: embedded.url,
       prisma,

@@ -419,7 +419,10 @@ describe('nurture workflow on the time-skipping server (real activities, real da
         () => handle.query(fullStateQuery),
         (s) => s.clicks === 12,
       );
-      const described = await handle.describe();
+      const described = await eventually(
+        () => handle.describe(),
+        (d) => d.runId !== first.runId,
+      );
       expect(described.runId).not.toBe(first.runId);
       expect(state.clicks).toBe(12);
       expect(state.seenEventIds).toHaveLength(12);

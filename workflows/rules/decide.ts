@@ -8,7 +8,7 @@ import { checkChannel, NUDGE_INTERVAL_MS, nudgeLimited } from './channel-policy'
 import { formatDuration } from './format-duration';
 import { checkCaps, checkCooldown, pruneHistory, type CapRule } from './frequency-caps';
 import { highIntentTrigger } from './intent';
-import { formatLocal } from './local-time';
+import { formatLocal, instantOfLocal, localDateTime } from './local-time';
 import type {
   Decision,
   DecisionRecord,
@@ -276,6 +276,7 @@ function sendEmailStep(out: Out, now: number): void {
     subject: variant.subject,
     body: variant.body,
     vars: {},
+    notAfter: null,
   });
 }
 
@@ -399,8 +400,25 @@ function advance(out: Out, now: number): void {
 function onTouchResult(out: Out, input: Extract<NurtureInput, { kind: 'touch-result' }>, now: number): void {
   const state = out.state;
   if (input.channel === 'email') {
-    if (state.lastTouch?.key !== input.touchKey || state.phase !== 'scheduled' || !isActive(state)) return;
     const step = state.plan.emailSteps[state.stepIndex];
+    // Matched against the step's own key: an SMS sent in the same step may have become lastTouch.
+    const expected =
+      step === undefined
+        ? null
+        : touchKey({
+            workflowId: state.workflowId,
+            planVersion: state.plan.version,
+            step: step.id,
+            channel: 'email',
+            variant: variantFor(state.leadId, step).id,
+          });
+    if (
+      expected !== input.touchKey ||
+      state.phase !== 'scheduled' ||
+      state.dueAt !== null ||
+      !isActive(state)
+    )
+      return;
     if (input.outcome === 'failed') {
       out.decide({
         rule: 'delivery',
@@ -573,6 +591,8 @@ function trySms(out: Out, now: number): void {
     subject: null,
     body: state.plan.sms.body,
     vars: { intent: pending.trigger },
+    // A retry that would land after the window closes must not send (rule 6).
+    notAfter: windowEnd(now, zone, window.end),
   });
   out.decide({
     rule: 'coordination',
@@ -581,6 +601,16 @@ function trySms(out: Out, now: number): void {
     reason: `sms follow-up to the ${pending.trigger} at ${check.localTime} ${zone}, inside ${windowText}`,
     data,
   });
+}
+
+/** The instant today's send window closes in the lead's zone. */
+function windowEnd(now: number, zone: string, end: string): number {
+  const local = localDateTime(now, zone);
+  const [hour, minute] = end.split(':').map(Number);
+  return instantOfLocal(
+    { year: local.year, month: local.month, day: local.day, hour: hour ?? 20, minute: minute ?? 0 },
+    zone,
+  );
 }
 
 function capRules(state: NurtureState): CapRule[] {

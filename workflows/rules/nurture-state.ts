@@ -168,6 +168,8 @@ export type NurtureCommand =
       body: string;
       /** Extra template variables (e.g. the intent that triggered an SMS). */
       vars: Record<string, string>;
+      /** Epoch ms after which the provider must not be called (end of the SMS window); null = no limit. */
+      notAfter: number | null;
     }
   | { type: 'create-linkedin-task'; taskKey: string; ownerId: string; note: string; step: string }
   | { type: 'cancel-linkedin-tasks'; reason: string }
