@@ -15,8 +15,9 @@ export function formatDuration(milliseconds: number): string {
   if (milliseconds < HOUR && milliseconds % 1000 === 0 && milliseconds % MINUTE !== 0) {
     return `${String(milliseconds / 1000)}s`;
   }
-  if (milliseconds < MINUTE)
-    return milliseconds % 1000 === 0 ? `${String(milliseconds / 1000)}s` : `${String(milliseconds)}ms`;
+  if (milliseconds < MINUTE) {
+    return milliseconds >= 1000 ? `${String(Math.round(milliseconds / 1000))}s` : `${String(milliseconds)}ms`;
+  }
   const minutes = Math.round(milliseconds / MINUTE);
   const parts: string[] = [];
   const days = Math.floor(minutes / (24 * 60));
