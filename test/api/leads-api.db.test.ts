@@ -1,13 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
-import { createLogger } from '../../config/logger';
-import { PlanCatalog } from '../../plans/plan-catalog';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startTestWorker } from '../support/nurture-worker';
+import { startTestApi } from '../support/test-api';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -15,7 +11,7 @@ let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
-let server: Server;
+let closeApi: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
@@ -23,21 +19,11 @@ beforeAll(async () => {
   let taskQueue: string;
   ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
   running = worker.run();
-  const app = createApp({
-    prisma: db.prisma,
-    temporal: env.client,
-    plans: PlanCatalog.load(),
-    taskQueue,
-    defaultPlanId: 'default',
-    logger: createLogger(process.env.TEST_LOG ?? 'silent'),
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  ({ base, close: closeApi } = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue }));
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await closeApi();
   worker.shutdown();
   await running;
   await env.teardown();

@@ -1,34 +1,24 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApp } from '../../api/app';
-import { createLogger } from '../../config/logger';
-import { PlanCatalog } from '../../plans/plan-catalog';
+import { startTestApi } from '../support/test-api';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
-let server: Server;
+let closeApi: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  const app = createApp({
+  ({ base, close: closeApi } = await startTestApi({
     prisma: db.prisma,
     temporal: env.client,
-    plans: PlanCatalog.load(),
     taskQueue: 'unused',
-    defaultPlanId: 'default',
-    logger: createLogger('silent'),
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  }));
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await closeApi();
   await env.teardown();
   await db.close();
 });

@@ -1,19 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
-import { PlanCatalog } from '../../plans/plan-catalog';
 import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startTestWorker } from '../support/nurture-worker';
+import { startTestApi } from '../support/test-api';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -28,29 +25,23 @@ let db: TestDatabase;
 let worker: Worker;
 let running: Promise<void>;
 let taskQueue: string;
-let server: Server;
+let closeApi: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
   ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
   running = worker.run();
-  const app = createApp({
+  ({ base, close: closeApi } = await startTestApi({
     prisma: db.prisma,
     temporal: env.client,
-    plans: PlanCatalog.load(),
     taskQueue,
-    defaultPlanId: 'default',
-    logger: createLogger('silent'),
     webhookSecrets: { calcomSecret: SECRET },
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  }));
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await closeApi();
   worker.shutdown();
   await running;
   await env.teardown();
