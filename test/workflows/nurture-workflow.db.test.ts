@@ -415,15 +415,18 @@ describe('nurture workflow on the time-skipping server (real activities, real da
       const first = await handle.describe();
       await settled(handle);
       for (let i = 0; i < 12; i += 1) await signal(handle, 'email.clicked');
-      const state = await eventually(
-        () => handle.query(fullStateQuery),
-        (s) => s.clicks === 12,
-      );
+      // Watch for the new run with describe(), not queries: on the time-skipping
+      // server a query that races the old run's continue-as-new can go unanswered.
       const described = await eventually(
         () => handle.describe(),
-        (d) => d.runId !== first.runId,
+        (d) => d.runId !== first.runId && d.historyLength > 0,
       );
       expect(described.runId).not.toBe(first.runId);
+      const latest = env.client.workflow.getHandle(handle.workflowId, described.runId);
+      const state = await eventually(
+        () => latest.query(fullStateQuery),
+        (s) => s.clicks === 12,
+      );
       expect(state.clicks).toBe(12);
       expect(state.seenEventIds).toHaveLength(12);
     });
