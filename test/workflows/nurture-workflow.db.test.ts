@@ -36,6 +36,13 @@ afterAll(async () => {
   await db.close();
 });
 
+// The time-skipping test server (1.40, from the PyPI wheel) now and then leaves
+// a wait unanswered (seen about once in five full runs, on a different test each
+// time, never reproduced alone). A stalled test fails at 40 s and is retried on
+// a fresh server; a test that really fails, fails all three times.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+jest.setTimeout(40_000);
+
 // A test server per test: time skipping is shared by everything on a server,
 // so one test's leftovers (an activity a stopped worker had taken) would hold
 // the clock for the next test.
