@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { at, instants, VARIED_ZONES } from '../support/time-zones';
+import { at, instants, offsetTransitions, VARIED_ZONES } from '../support/time-zones';
 import {
   formatLocal,
   instantOfLocal,
@@ -17,28 +17,7 @@ const ZONES = VARIED_ZONES;
 
 const zones = fc.constantFrom(...ZONES);
 
-/**
- * Every offset change of the zones above in 2000–2040, so properties can aim
- * at DST edges. Found independently of the code under test: offsets two days
- * apart (no zone changes twice that fast), then bisection to the second.
- */
-const TRANSITIONS: { zone: string; at: number }[] = ZONES.flatMap((zone) => {
-  const found: { zone: string; at: number }[] = [];
-  const STEP = 2 * 24 * HOUR;
-  for (let t = at('2000-01-01T00:00:00Z'); t < at('2041-01-01T00:00:00Z'); t += STEP) {
-    const before = zoneOffsetMinutes(t, zone);
-    if (before === zoneOffsetMinutes(t + STEP, zone)) continue;
-    let low = t / 1000;
-    let high = (t + STEP) / 1000;
-    while (high - low > 1) {
-      const middle = Math.floor((low + high) / 2);
-      if (zoneOffsetMinutes(middle * 1000, zone) === before) low = middle;
-      else high = middle;
-    }
-    found.push({ zone, at: high * 1000 });
-  }
-  return found;
-});
+const TRANSITIONS = offsetTransitions();
 
 /** Half the runs land within a day of a zone transition, where the bugs live. */
 const zonedInstants = fc.oneof(
