@@ -83,6 +83,7 @@ export function createSendTouch(deps: { prisma: PrismaClient; email: EmailChanne
     const body = await renderTemplate(input.body, context);
     let result: SendOutcome;
     if (input.channel === 'email') {
+      if (lead.email === null) return fail(prisma, input.touchKey, 'lead erased: no email address on file');
       const subject = await renderTemplate(input.subject ?? '', context);
       result = await deps.email.send({
         touchKey: input.touchKey,

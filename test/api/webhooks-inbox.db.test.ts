@@ -80,7 +80,8 @@ async function startNurture(email: string) {
 describe('webhooks into the inbox', () => {
   test('a signed Cal.com booking for a known lead is recorded once and converts the nurture, even when redelivered', async () => {
     const { leadId, handle } = await startNurture(`booker-${String(Date.now())}@example.com`);
-    const email = (await db.prisma.lead.findUniqueOrThrow({ where: { id: leadId } })).email;
+    const { email } = await db.prisma.lead.findUniqueOrThrow({ where: { id: leadId } });
+    if (email === null) throw new Error('the lead was stored without an email');
     const body = bookingFor(email.toUpperCase(), `uid-${leadId}`);
     expect((await postCalcom(body)).status).toBe(200);
     expect((await postCalcom(body)).status).toBe(200);

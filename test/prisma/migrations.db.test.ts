@@ -41,6 +41,7 @@ const dmmfSchema = z.object({
             kind: z.string(),
             type: z.string(),
             isRequired: z.boolean(),
+            isList: z.boolean(),
             isId: z.boolean(),
             isUnique: z.boolean(),
             nativeType: z.tuple([z.string(), z.array(z.string())]).nullable(),
@@ -78,7 +79,18 @@ function expectedSqlType(field: Field): string {
     Json: 'jsonb',
     Float: 'double precision',
   };
-  return byPrismaType[field.type] ?? `unmapped ${field.type}`;
+  const base = byPrismaType[field.type] ?? `unmapped ${field.type}`;
+  return field.isList ? `${base}[]` : base;
+}
+
+/** Prisma's own DDL creates scalar lists without NOT NULL. */
+function expectedNullable(field: Field): boolean {
+  return field.isList || !field.isRequired;
+}
+
+function elementType(udt: string): string {
+  const names: Record<string, string> = { text: 'text', int4: 'integer', int8: 'bigint', bool: 'boolean' };
+  return names[udt] ?? udt;
 }
 
 async function actualColumns(): Promise<Map<string, Map<string, { type: string; nullable: boolean }>>> {
@@ -86,15 +98,18 @@ async function actualColumns(): Promise<Map<string, Map<string, { type: string; 
     table_name: string;
     column_name: string;
     data_type: string;
+    udt_name: string;
     is_nullable: string;
   }>(
-    `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+    `SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
      WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'`,
   );
   const tables = new Map<string, Map<string, { type: string; nullable: boolean }>>();
   for (const row of rows) {
     const columns = tables.get(row.table_name) ?? new Map<string, { type: string; nullable: boolean }>();
-    columns.set(row.column_name, { type: row.data_type, nullable: row.is_nullable === 'YES' });
+    // Arrays show as data_type ARRAY; their element type is the udt_name without its leading "_".
+    const type = row.data_type === 'ARRAY' ? `${elementType(row.udt_name.slice(1))}[]` : row.data_type;
+    columns.set(row.column_name, { type, nullable: row.is_nullable === 'YES' });
     tables.set(row.table_name, columns);
   }
   return tables;
@@ -109,7 +124,7 @@ describe('migrations agree with the Prisma datamodel', () => {
         new Map(
           model.fields
             .filter((f) => f.kind === 'scalar')
-            .map((f) => [f.dbName ?? f.name, { type: expectedSqlType(f), nullable: !f.isRequired }]),
+            .map((f) => [f.dbName ?? f.name, { type: expectedSqlType(f), nullable: expectedNullable(f) }]),
         ),
       ]),
     );

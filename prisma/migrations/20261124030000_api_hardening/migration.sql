@@ -1,0 +1,87 @@
+-- AlterTable: an erased lead keeps its row (a tombstone) without contact data.
+ALTER TABLE "leads" ALTER COLUMN "email" DROP NOT NULL;
+ALTER TABLE "leads" ADD COLUMN "erased_at" TIMESTAMPTZ(3);
+
+-- CreateTable
+CREATE TABLE "api_keys" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "hash" TEXT NOT NULL,
+    "scopes" TEXT[],
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "last_used_at" TIMESTAMPTZ(3),
+    "revoked_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "api_keys_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "bulk_jobs" (
+    "id" UUID NOT NULL,
+    "status" TEXT NOT NULL,
+    "format" TEXT NOT NULL,
+    "plan_id" TEXT,
+    "total" INTEGER NOT NULL DEFAULT 0,
+    "processed" INTEGER NOT NULL DEFAULT 0,
+    "enrolled" INTEGER NOT NULL DEFAULT 0,
+    "existing" INTEGER NOT NULL DEFAULT 0,
+    "failed" INTEGER NOT NULL DEFAULT 0,
+    "created_by" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finished_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "bulk_jobs_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "bulk_job_rows" (
+    "job_id" UUID NOT NULL,
+    "row" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "lead_id" TEXT,
+    "payload" JSONB,
+    "issues" JSONB,
+
+    CONSTRAINT "bulk_job_rows_pkey" PRIMARY KEY ("job_id","row")
+);
+
+-- CreateTable
+CREATE TABLE "erased_contacts" (
+    "hash" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "lead_id" TEXT NOT NULL,
+    "erased_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "erased_contacts_pkey" PRIMARY KEY ("hash")
+);
+
+-- CreateTable
+CREATE TABLE "audience_syncs" (
+    "key" TEXT NOT NULL,
+    "platform" TEXT NOT NULL,
+    "audience" TEXT NOT NULL,
+    "lead_id" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "synced_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "audience_syncs_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateIndex
+CREATE INDEX "bulk_jobs_status_idx" ON "bulk_jobs"("status");
+
+-- CreateIndex
+CREATE INDEX "bulk_job_rows_job_id_status_idx" ON "bulk_job_rows"("job_id", "status");
+
+-- CreateIndex
+CREATE INDEX "audience_syncs_platform_status_idx" ON "audience_syncs"("platform", "status");
+
+-- CreateIndex
+CREATE INDEX "audience_syncs_lead_id_idx" ON "audience_syncs"("lead_id");
+
+-- AddForeignKey
+ALTER TABLE "bulk_job_rows" ADD CONSTRAINT "bulk_job_rows_job_id_fkey" FOREIGN KEY ("job_id") REFERENCES "bulk_jobs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
