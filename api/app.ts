@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps';
+import { authenticate } from './auth/authenticate';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { leadsRouter } from './routes/leads';
@@ -49,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(deps));
+  // Everything under /v1 needs an API key; each route names the scope it needs.
+  app.use('/v1', authenticate(deps.prisma));
   app.use(leadsRouter(deps));
   app.use(plansRouter(deps));
   app.use(eventsRouter(deps));

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
+import { requireScope } from '../auth/authenticate';
 import { parseRequest } from '../validate';
 
 const listQuerySchema = z.strictObject({
@@ -16,7 +17,7 @@ export function eventsRouter(deps: AppDeps): Router {
    * replayed once the lead exists. The match hints (email, phone) are personal
    * data: only their kind is shown here.
    */
-  router.get('/v1/events/unmatched', async (req, res) => {
+  router.get('/v1/events/unmatched', requireScope('read'), async (req, res) => {
     const query = parseRequest(listQuerySchema, req, 'query');
     const rows = await deps.prisma.unmatchedEvent.findMany({
       where: query.source === undefined ? {} : { source: query.source },

@@ -18,6 +18,7 @@ import {
 import { workflowIdForLead } from '../../workflows/ids';
 import { leadEventSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
+import { requireScope } from '../auth/authenticate';
 import { recordEvent, signalRecorded } from '../inbox/event-inbox';
 import { nurtureInputFor } from '../nurture-input';
 import { notFound, ProblemError } from '../problem';
@@ -67,7 +68,7 @@ export function leadsRouter(deps: AppDeps): Router {
     }
   }
 
-  router.post('/v1/leads', async (req, res) => {
+  router.post('/v1/leads', requireScope('enroll'), async (req, res) => {
     const body = parseRequest(enrollLeadSchema, req, 'body');
     const planId = body.planId ?? deps.defaultPlanId;
     const plan = deps.plans.latest(planId);
@@ -142,7 +143,7 @@ export function leadsRouter(deps: AppDeps): Router {
       );
   });
 
-  router.post('/v1/leads/:id/events', async (req, res) => {
+  router.post('/v1/leads/:id/events', requireScope('events'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const event = parseRequest(leadEventSchema, req, 'body');
     await leadOr404(id);
@@ -171,7 +172,7 @@ export function leadsRouter(deps: AppDeps): Router {
     res.status(202).json(eventAcceptedSchema.parse({ leadId: id, eventId: event.id, duplicate, delivered }));
   });
 
-  router.get('/v1/leads/:id', async (req, res) => {
+  router.get('/v1/leads/:id', requireScope('read'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const lead = await leadOr404(id);
     let nurture: NurtureView | null = null;
@@ -204,13 +205,13 @@ export function leadsRouter(deps: AppDeps): Router {
     });
   });
 
-  router.get('/v1/leads/:id/timeline', async (req, res) => {
+  router.get('/v1/leads/:id/timeline', requireScope('read'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     await leadOr404(id);
     res.json({ leadId: id, items: await loadTimeline(deps.prisma, id) });
   });
 
-  router.post('/v1/leads/:id/suppress', async (req, res) => {
+  router.post('/v1/leads/:id/suppress', requireScope('events'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(suppressSchema, req, 'body');
     const lead = await leadOr404(id);
@@ -229,7 +230,7 @@ export function leadsRouter(deps: AppDeps): Router {
     res.status(202).json({ leadId: id, suppressed: true, delivered });
   });
 
-  router.post('/v1/leads/:id/handoff', async (req, res) => {
+  router.post('/v1/leads/:id/handoff', requireScope('handoff'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(handoffRequestSchema, req, 'body');
     const lead = await leadOr404(id);
@@ -237,7 +238,7 @@ export function leadsRouter(deps: AppDeps): Router {
     res.json({ leadId: id, ...result });
   });
 
-  router.post('/v1/leads/:id/handoff/ack', async (req, res) => {
+  router.post('/v1/leads/:id/handoff/ack', requireScope('handoff'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(ackRequestSchema, req, 'body');
     const lead = await leadOr404(id);
@@ -249,14 +250,14 @@ export function leadsRouter(deps: AppDeps): Router {
     res.json({ leadId: id, ...result });
   });
 
-  router.post('/v1/leads/:id/resume', async (req, res) => {
+  router.post('/v1/leads/:id/resume', requireScope('handoff'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(resumeRequestSchema, req, 'body');
     const lead = await leadOr404(id);
     res.json({ leadId: id, ...(await sales(lead.workflowId, { action: 'resume', by: body.by })) });
   });
 
-  router.post('/v1/leads/:id/close', async (req, res) => {
+  router.post('/v1/leads/:id/close', requireScope('handoff'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(closeRequestSchema, req, 'body');
     const lead = await leadOr404(id);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { simulatePlan, SimulationError } from '../../simulator/simulate-plan';
 import { simulationScriptSchema } from '../../simulator/simulation-script';
 import type { AppDeps } from '../app-deps';
+import { requireScope } from '../auth/authenticate';
 import { notFound, ProblemError } from '../problem';
 import { parseRequest } from '../validate';
 
@@ -11,11 +12,11 @@ const planParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 export function plansRouter(deps: AppDeps): Router {
   const router = Router();
 
-  router.get('/v1/plans', (_req, res) => {
+  router.get('/v1/plans', requireScope('read'), (_req, res) => {
     res.json({ plans: deps.plans.ids().map((id) => deps.plans.latest(id)) });
   });
 
-  router.get('/v1/plans/:id', (req, res) => {
+  router.get('/v1/plans/:id', requireScope('read'), (req, res) => {
     const { id } = parseRequest(planParamsSchema, req, 'params');
     const plan = deps.plans.latest(id);
     if (plan === undefined) throw notFound(`No plan "${id}".`);
@@ -27,7 +28,7 @@ export function plansRouter(deps: AppDeps): Router {
    * a scripted lead and event stream; answers with the decision timeline.
    * Nothing is sent and nothing is written.
    */
-  router.post('/v1/plans/:id/simulate', async (req, res) => {
+  router.post('/v1/plans/:id/simulate', requireScope('read'), async (req, res) => {
     const { id } = parseRequest(planParamsSchema, req, 'params');
     const script = parseRequest(simulationScriptSchema, req, 'body');
     const plan = deps.plans.latest(id);

@@ -13,13 +13,18 @@ let worker: Worker;
 let running: Promise<void>;
 let closeApi: () => Promise<void>;
 let base: string;
+let auth: Record<string, string>;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
   let taskQueue: string;
   ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
   running = worker.run();
-  ({ base, close: closeApi } = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue }));
+  ({
+    base,
+    auth,
+    close: closeApi,
+  } = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue }));
 });
 
 afterAll(async () => {
@@ -39,7 +44,10 @@ interface Reply {
 async function call(method: string, path: string, body?: unknown, raw?: string): Promise<Reply> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...auth,
+      ...(body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   return {

@@ -7,10 +7,15 @@ let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let closeApi: () => Promise<void>;
 let base: string;
+let auth: Record<string, string>;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  ({ base, close: closeApi } = await startTestApi({
+  ({
+    base,
+    auth,
+    close: closeApi,
+  } = await startTestApi({
     prisma: db.prisma,
     temporal: env.client,
     taskQueue: 'unused',
@@ -26,7 +31,7 @@ afterAll(async () => {
 async function simulate(planId: string, script: unknown) {
   const response = await fetch(`${base}/v1/plans/${planId}/simulate`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify(script),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -27,12 +27,17 @@ let running: Promise<void>;
 let taskQueue: string;
 let closeApi: () => Promise<void>;
 let base: string;
+let auth: Record<string, string>;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
   ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
   running = worker.run();
-  ({ base, close: closeApi } = await startTestApi({
+  ({
+    base,
+    auth,
+    close: closeApi,
+  } = await startTestApi({
     prisma: db.prisma,
     temporal: env.client,
     taskQueue,
@@ -102,7 +107,7 @@ describe('webhooks into the inbox', () => {
   test('an event for no known lead is kept and reported at /v1/events/unmatched, never dropped', async () => {
     const reply = await postCalcom(bookingFor('stranger@example.org', 'uid-stranger'));
     expect(reply.status).toBe(200);
-    const list = await fetch(`${base}/v1/events/unmatched?source=calcom`);
+    const list = await fetch(`${base}/v1/events/unmatched?source=calcom`, { headers: auth });
     const items = ((await list.json()) as { items: { externalId: string; matchedBy: string[] }[] }).items;
     const item = items.find((i) => i.externalId.includes('uid-stranger'));
     expect(item?.matchedBy).toContain('email');
