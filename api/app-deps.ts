@@ -12,6 +12,8 @@ export interface AppDeps {
   taskQueue: string;
   defaultPlanId: string;
   logger: Logger;
+  /** Requests per minute per API key; default 1200. */
+  rateLimitPerMinute?: number;
   /** Provider webhook secrets; an unset one turns its endpoint off (501). */
   webhookSecrets?: WebhookSecrets;
 }

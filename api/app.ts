@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
+import { rateLimitPerKey } from './auth/rate-limit';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
+import { jobsRouter } from './routes/jobs';
 import { leadsRouter } from './routes/leads';
 import { plansRouter } from './routes/plans';
 import { eventsRouter } from './routes/events';
@@ -51,7 +53,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter(deps));
   // Everything under /v1 needs an API key; each route names the scope it needs.
-  app.use('/v1', authenticate(deps.prisma));
+  app.use('/v1', authenticate(deps.prisma), rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }));
+  app.use(jobsRouter(deps));
   app.use(leadsRouter(deps));
   app.use(plansRouter(deps));
   app.use(eventsRouter(deps));

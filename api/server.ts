@@ -6,6 +6,7 @@ import { temporalConnectionOptions } from '../config/temporal-options';
 import { PlanCatalog } from '../plans/plan-catalog';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createApp } from './app';
+import { startBulkJobRunner } from './enrollment/bulk-job-runner';
 import { startEventRelay } from './inbox/event-relay';
 
 export interface RunningApi {
@@ -25,6 +26,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     webhookSecrets: {
       sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: env.TWILIO_AUTH_TOKEN,
@@ -37,6 +39,14 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     },
   });
   const relay = startEventRelay({ prisma, temporal, logger });
+  const bulkJobs = startBulkJobRunner({
+    prisma,
+    temporal,
+    plans,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    defaultPlanId: env.DEFAULT_PLAN_ID,
+    logger,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
       if (error === undefined) resolve(listening);
@@ -55,6 +65,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
         server.closeIdleConnections();
       });
       await relay.stop();
+      await bulkJobs.stop();
       await connection.close();
     },
   };

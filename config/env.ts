@@ -53,6 +53,8 @@ export const envSchema = z.object({
   MAILGUN_WEBHOOK_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   POSTMARK_WEBHOOK_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
   POSTMARK_WEBHOOK_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Requests per minute each API key may make (429 with Retry-After beyond). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
 });

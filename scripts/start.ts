@@ -11,6 +11,7 @@ import { temporalAddress } from '../config/temporal-options';
 import { startApi } from '../api/server';
 import { createPrismaClient } from '../prisma/database';
 import { startEmbeddedDatabase } from '../prisma/embedded-database';
+import { ensureLocalApiKey } from './local-api-key';
 import { migrate } from '../prisma/migrate';
 import { startWorker } from '../worker/run-worker';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
 
   const prisma = createPrismaClient(databaseUrl, { embedded: env.DATABASE_URL === undefined });
   stops.push({ name: 'prisma', stop: () => prisma.$disconnect() });
+  const keyFile = env.DATABASE_URL === undefined ? await ensureLocalApiKey(prisma, dataDir) : null;
   const worker = await startWorker(env, prisma, logger);
   stops.push({ name: 'worker', stop: worker.stop });
   void worker.done.catch((error: unknown) => {
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
       `  Temporal:   ${temporalAddress(env)}  namespace ${env.TEMPORAL_NAMESPACE}, task queue ${env.TEMPORAL_TASK_QUEUE}`,
       `  Web UI:     ${uiUrl}`,
       `  Database:   ${databaseWhere}`,
+      keyFile === null
+        ? '  API keys:   npm run keys -- create --name NAME --scopes enroll,events,read'
+        : `  API key:    admin key in ${keyFile}  (curl -H "authorization: Bearer $(cat ${keyFile})" ${api.url}/v1/plans)`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

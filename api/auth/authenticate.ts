@@ -41,16 +41,16 @@ export function authenticatedKey(res: Response): AuthenticatedKey | undefined {
   return res.locals.apiKey as AuthenticatedKey | undefined;
 }
 
-/** 403 unless the request's key holds `scope` (or admin). */
-export function requireScope(scope: Scope): RequestHandler {
+/** 403 unless the request's key holds one of `scopes` (or admin). */
+export function requireScope(...scopes: [Scope, ...Scope[]]): RequestHandler {
   return (_req, res, next) => {
     const key = authenticatedKey(res);
-    if (key === undefined || !grants(key.scopes, scope)) {
+    if (key === undefined || !scopes.some((scope) => grants(key.scopes, scope))) {
       throw new ProblemError(
         403,
         'insufficient-scope',
         'Insufficient scope',
-        `This request needs an API key with the "${scope}" scope.`,
+        `This request needs an API key with the ${scopes.map((s) => `"${s}"`).join(' or ')} scope.`,
       );
     }
     next();

@@ -1,13 +1,8 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Router } from 'express';
-import { findLead, insertLeadOnce } from '../../prisma/repositories/lead-repository';
+import { findLead } from '../../prisma/repositories/lead-repository';
 import { loadTimeline } from '../../prisma/repositories/timeline-repository';
 import {
-  enrollSignal,
   nurtureStateQuery,
   salesUpdate,
   suppressSignal,
@@ -15,12 +10,12 @@ import {
   type SalesRequest,
   type SalesResult,
 } from '../../workflows/definitions';
-import { workflowIdForLead } from '../../workflows/ids';
 import { leadEventSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
 import { recordEvent, signalRecorded } from '../inbox/event-inbox';
-import { nurtureInputFor } from '../nurture-input';
+import { enrollLead } from '../enrollment/enroll-lead';
+import { eraseLead } from '../erasure/erase-lead';
 import { notFound, ProblemError } from '../problem';
 import {
   ackRequestSchema,
@@ -35,14 +30,15 @@ import {
 } from '../schemas/lead-schemas';
 import { parseRequest } from '../validate';
 
-const NURTURE_WORKFLOW = 'nurtureWorkflow';
-
 export function leadsRouter(deps: AppDeps): Router {
   const router = Router();
 
-  async function leadOr404(id: string) {
+  async function leadOr404(id: string, options: { erased?: 'allow' } = {}) {
     const lead = await findLead(deps.prisma, id);
     if (lead === null) throw notFound(`No lead "${id}".`);
+    if (lead.erasedAt !== null && options.erased !== 'allow') {
+      throw new ProblemError(410, 'lead-erased', 'Lead erased', `Lead "${id}" was erased.`);
+    }
     return lead;
   }
 
@@ -70,77 +66,11 @@ export function leadsRouter(deps: AppDeps): Router {
 
   router.post('/v1/leads', requireScope('enroll'), async (req, res) => {
     const body = parseRequest(enrollLeadSchema, req, 'body');
-    const planId = body.planId ?? deps.defaultPlanId;
-    const plan = deps.plans.latest(planId);
-    if (plan === undefined) {
-      throw new ProblemError(
-        400,
-        'unknown-plan',
-        'Unknown plan',
-        `No plan "${planId}"; known: ${deps.plans.ids().join(', ')}.`,
-        [{ path: ['body', 'planId'], code: 'unknown_plan', message: `no plan "${planId}"` }],
-      );
-    }
-    const now = new Date();
-    const workflowId = workflowIdForLead(body.id);
-    const { lead, created } = await insertLeadOnce(deps.prisma, {
-      id: body.id,
-      workflowId,
-      email: body.email,
-      emailDomain: body.email.split('@').pop()?.toLowerCase() ?? '',
-      phone: body.phone ?? null,
-      firstName: body.firstName ?? null,
-      lastName: body.lastName ?? null,
-      company: body.company ?? null,
-      companyId: body.companyId ?? null,
-      timezone: body.timezone,
-      ownerId: body.ownerId ?? null,
-      persona: body.persona ?? null,
-      industry: body.industry ?? null,
-      stage: body.stage ?? null,
-      preferredChannel: body.preferredChannel ?? null,
-      planId: plan.id,
-      planVersion: plan.version,
-      consents: Object.entries(body.consent).map(([channel, entry]) => {
-        const detail = typeof entry === 'boolean' ? { granted: entry } : entry;
-        return {
-          channel,
-          granted: detail.granted,
-          source: ('source' in detail ? detail.source : undefined) ?? 'enrollment',
-          occurredAt: 'at' in detail && detail.at !== undefined ? new Date(detail.at) : now,
-        };
-      }),
-    });
-
-    // The stored lead decides the plan: a repeat call never changes a running nurture.
-    const storedPlan = deps.plans.latest(lead.planId) ?? plan;
-    const consents = await deps.prisma.consentChange.findMany({ where: { leadId: lead.id } });
-    try {
-      // Signal-with-start is idempotent on the workflow id: a running nurture just gets the signal.
-      await deps.temporal.workflow.signalWithStart(NURTURE_WORKFLOW, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [nurtureInputFor(lead, consents, storedPlan)],
-        signal: enrollSignal,
-        signalArgs: [],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      // The nurture ran and closed before: enrollment stays idempotent, nothing restarts.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    const result = await enrollLead(deps, body);
     res
-      .status(created ? 201 : 200)
-      .location(`/v1/leads/${encodeURIComponent(lead.id)}`)
-      .json(
-        enrollResponseSchema.parse({
-          leadId: lead.id,
-          workflowId,
-          planId: lead.planId,
-          planVersion: lead.planVersion,
-          created,
-        }),
-      );
+      .status(result.created ? 201 : 200)
+      .location(`/v1/leads/${encodeURIComponent(result.leadId)}`)
+      .json(enrollResponseSchema.parse(result));
   });
 
   router.post('/v1/leads/:id/events', requireScope('events'), async (req, res) => {
@@ -265,6 +195,13 @@ export function leadsRouter(deps: AppDeps): Router {
       leadId: id,
       ...(await sales(lead.workflowId, { action: 'close', by: body.by, reason: body.reason })),
     });
+  });
+
+  /** GDPR/CCPA erasure: personal data cleared everywhere, nurture ended, hashed contacts kept. */
+  router.delete('/v1/leads/:id', requireScope('admin'), async (req, res) => {
+    const { id } = parseRequest(leadParamsSchema, req, 'params');
+    const lead = await leadOr404(id, { erased: 'allow' });
+    res.json(await eraseLead(deps, lead));
   });
 
   return router;

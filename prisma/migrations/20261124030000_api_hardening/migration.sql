@@ -41,6 +41,7 @@ CREATE TABLE "bulk_job_rows" (
     "lead_id" TEXT,
     "payload" JSONB,
     "issues" JSONB,
+    "claimed_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "bulk_job_rows_pkey" PRIMARY KEY ("job_id","row")
 );

@@ -1,0 +1,126 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Logger } from '../../config/logger';
+import { Prisma } from '../../prisma/generated/client';
+import type { AppDeps } from '../app-deps';
+import { contactHashes } from './contact-hash';
+
+export interface ErasureResult {
+  leadId: string;
+  erasedAt: string;
+  alreadyErased: boolean;
+  /** What became of the nurture's Temporal history (signals may carry event data). */
+  history: 'deleted' | 'not-found' | 'retained';
+}
+
+type ErasureDeps = Pick<AppDeps, 'prisma' | 'temporal'> & { logger: Logger };
+
+const ERASED = 'erased';
+
+/**
+ * GDPR/CCPA erasure. The row of the lead stays as a tombstone (its id is a
+ * CRM id, not personal data) so events that arrive later find an erased lead
+ * instead of an unknown one; everything that could identify the person is
+ * cleared or deleted, the nurture ends, and hashes of the email and phone are
+ * kept so the person is not re-enrolled by accident. Idempotent.
+ */
+export async function eraseLead(
+  deps: ErasureDeps,
+  lead: { id: string; workflowId: string; email: string | null; phone: string | null; erasedAt: Date | null },
+): Promise<ErasureResult> {
+  const { prisma } = deps;
+  const alreadyErased = lead.erasedAt !== null;
+  const erasedAt = lead.erasedAt ?? new Date();
+
+  if (!alreadyErased) {
+    await prisma.$transaction(async (tx) => {
+      // First, so a send that is retrying finds the stop and does not go out.
+      await tx.suppression.createMany({
+        data: [{ key: `${lead.workflowId}:suppression`, leadId: lead.id, reason: ERASED, source: 'erasure' }],
+        skipDuplicates: true,
+      });
+      await tx.erasedContact.createMany({
+        data: contactHashes(lead).map((h) => ({ ...h, leadId: lead.id })),
+        skipDuplicates: true,
+      });
+      await tx.lead.update({
+        where: { id: lead.id },
+        data: {
+          email: null,
+          phone: null,
+          firstName: null,
+          lastName: null,
+          company: null,
+          companyId: null,
+          emailDomain: '',
+          erasedAt,
+        },
+      });
+      // Message bodies name the person; event payloads may hold reply texts or addresses.
+      const touches = await tx.touch.findMany({ where: { leadId: lead.id }, select: { key: true } });
+      await tx.outboxMessage.deleteMany({ where: { touchKey: { in: touches.map((t) => t.key) } } });
+      await tx.event.updateMany({ where: { leadId: lead.id }, data: { data: {} } });
+      await tx.linkedInTask.updateMany({ where: { leadId: lead.id }, data: { note: '' } });
+      await tx.linkedInTask.updateMany({
+        where: { leadId: lead.id, status: 'open' },
+        data: { status: 'cancelled', reason: ERASED, closedAt: erasedAt },
+      });
+      await tx.handoff.updateMany({ where: { leadId: lead.id }, data: { context: {} } });
+      await tx.notification.updateMany({ where: { leadId: lead.id }, data: { payload: {} } });
+      await tx.bulkJobRow.updateMany({ where: { leadId: lead.id }, data: { payload: Prisma.DbNull } });
+      // Provider events kept unmatched carry the address they were sent for.
+      await tx.$executeRaw`DELETE FROM unmatched_events
+        WHERE lower(match->>'email') = lower(${lead.email ?? ''}) OR match->>'phone' = ${lead.phone ?? ''}`;
+    });
+  }
+
+  return {
+    leadId: lead.id,
+    erasedAt: erasedAt.toISOString(),
+    alreadyErased,
+    history: await endAndDeleteNurture(deps, lead.workflowId),
+  };
+}
+
+/**
+ * Terminates the nurture, then deletes its executions so the history (with
+ * the signals' event data) does not wait for the namespace's retention.
+ * Servers without visibility (the time-skipping test server) or without
+ * delete leave the history to retention; the answer says so.
+ */
+async function endAndDeleteNurture(deps: ErasureDeps, workflowId: string): Promise<ErasureResult['history']> {
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  try {
+    await handle.terminate('lead erased');
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  const service = deps.temporal.workflowService;
+  const namespace = deps.temporal.options.namespace;
+  const runIds: string[] = [];
+  try {
+    const listed = await service.listWorkflowExecutions({
+      namespace,
+      query: `WorkflowId = '${workflowId.replace(/'/g, "\\'")}'`,
+    });
+    for (const execution of listed.executions) {
+      const runId = execution.execution?.runId;
+      if (runId != null) runIds.push(runId);
+    }
+  } catch (error) {
+    deps.logger.warn({ err: error, workflowId }, 'cannot list runs for erasure; deleting the latest only');
+  }
+  try {
+    if (runIds.length === 0) {
+      const { runId } = await handle.describe();
+      runIds.push(runId);
+    }
+    for (const runId of runIds) {
+      await service.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId, runId } });
+    }
+    return 'deleted';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'not-found';
+    deps.logger.warn({ err: error, workflowId }, 'workflow history not deleted; namespace retention applies');
+    return 'retained';
+  }
+}

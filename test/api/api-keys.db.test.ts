@@ -1,0 +1,108 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from '../../api/auth/api-key-store';
+import { startTestApi, type TestApi } from '../support/test-api';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { openTestDatabase, type TestDatabase } from '../support/test-database';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let api: TestApi;
+let limited: TestApi;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  const common = { prisma: db.prisma, temporal: env.client, taskQueue: 'unused' };
+  api = await startTestApi(common);
+  limited = await startTestApi({ ...common, overrides: { rateLimitPerMinute: 3 } });
+});
+
+afterAll(async () => {
+  await api.close();
+  await limited.close();
+  await env.teardown();
+  await db.close();
+});
+
+async function get(path: string, headers: Record<string, string> = {}, on: TestApi = api) {
+  const response = await fetch(`${on.base}${path}`, { headers });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+describe('API keys', () => {
+  test('no key, a malformed key, an unknown key and a wrong secret are 401 problems', async () => {
+    const { token } = await createApiKey(db.prisma, { name: 'reader', scopes: ['read'] });
+    const wrongSecret = `${token.slice(0, -4)}AAAA`;
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { authorization: 'Bearer dn_AAAAAAAAAAAA_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+      { authorization: `Bearer ${wrongSecret}` },
+      { 'x-api-key': wrongSecret },
+    ];
+    for (const headers of attempts) {
+      const reply = await get('/v1/plans', headers);
+      expect(reply.status).toBe(401);
+      expect(reply.type).toContain('application/problem+json');
+      expect(reply.headers.get('www-authenticate')).toContain('Bearer');
+    }
+    expect((await get('/v1/plans', { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await get('/v1/plans', { 'x-api-key': token })).status).toBe(200);
+  });
+
+  test('a key without the scope a route needs is 403; admin may do everything', async () => {
+    const enrollOnly = await api.keyWith(['enroll']);
+    const reply = await get('/v1/plans', enrollOnly);
+    expect(reply.status).toBe(403);
+    expect(reply.body).toMatchObject({ type: expect.stringContaining('insufficient-scope') as unknown });
+    expect(reply.body.detail).toContain('"read"');
+    expect((await get('/v1/plans', api.auth)).status).toBe(200);
+  });
+
+  test('health checks and webhooks need no key', async () => {
+    expect((await fetch(`${api.base}/healthz`)).status).toBe(200);
+    // Not configured: 501, but not 401.
+    expect((await fetch(`${api.base}/webhooks/calcom`, { method: 'POST', body: '{}' })).status).toBe(501);
+  });
+
+  test('only a hash is stored; a revoked key stops working at once; use is recorded', async () => {
+    const { key, token } = await createApiKey(db.prisma, { name: 'to revoke', scopes: ['read'] });
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(token.split('_').pop());
+    expect(row.lastUsedAt).toBeNull();
+
+    expect((await get('/v1/plans', { authorization: `Bearer ${token}` })).status).toBe(200);
+    const used = (await listApiKeys(db.prisma)).find((k) => k.id === key.id);
+    expect(used?.lastUsedAt).toBeInstanceOf(Date);
+
+    expect(await revokeApiKey(db.prisma, token)).toBe(true);
+    expect(await revokeApiKey(db.prisma, key.id)).toBe(false);
+    expect(await verifyApiKey(db.prisma, token)).toBeNull();
+    expect((await get('/v1/plans', { authorization: `Bearer ${token}` })).status).toBe(401);
+  });
+});
+
+describe('rate limiting per key', () => {
+  test('past the limit a key gets 429 with Retry-After, while another key is unaffected', async () => {
+    const noisy = await limited.keyWith(['read']);
+    const quiet = await limited.keyWith(['read']);
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof get>> | undefined;
+    for (let i = 0; i < 5; i += 1) {
+      last = await get('/v1/plans', noisy, limited);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(last?.type).toContain('application/problem+json');
+    const retryAfter = Number(last?.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await get('/v1/plans', quiet, limited)).status).toBe(200);
+  });
+});
