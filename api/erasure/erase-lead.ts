@@ -107,7 +107,10 @@ async function endAndDeleteNurture(deps: ErasureDeps, workflowId: string): Promi
       if (runId != null) runIds.push(runId);
     }
   } catch (error) {
-    deps.logger.warn({ err: error, workflowId }, 'cannot list runs for erasure; deleting the latest only');
+    deps.logger.warn(
+      { workflowId, reason: messageOf(error) },
+      'cannot list runs to erase; deleting the latest',
+    );
   }
   try {
     if (runIds.length === 0) {
@@ -120,7 +123,14 @@ async function endAndDeleteNurture(deps: ErasureDeps, workflowId: string): Promi
     return 'deleted';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return 'not-found';
-    deps.logger.warn({ err: error, workflowId }, 'workflow history not deleted; namespace retention applies');
+    deps.logger.warn(
+      { workflowId, reason: messageOf(error) },
+      'history not deleted; namespace retention applies',
+    );
     return 'retained';
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,130 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { contactHashes } from '../../api/erasure/contact-hash';
+import { uniqueLeadId } from '../support/builders';
+import { eventually } from '../support/eventually';
+import { startTestWorker } from '../support/nurture-worker';
+import { startTestApi, type TestApi } from '../support/test-api';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { openTestDatabase, type TestDatabase } from '../support/test-database';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let api: TestApi;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  let taskQueue: string;
+  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
+  running = worker.run();
+  api = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue });
+});
+
+afterAll(async () => {
+  await api.close();
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await db.close();
+});
+
+async function call(method: string, path: string, body?: unknown, headers = api.auth) {
+  const response = await fetch(`${api.base}${path}`, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+describe('DELETE /v1/leads/:id', () => {
+  test('erases personal data everywhere, ends the nurture, and refuses the contact afterwards', async () => {
+    const id = uniqueLeadId('erase');
+    const email = `Erase.Me.${id}@Example.com`;
+    const enrolled = await call('POST', '/v1/leads', {
+      id,
+      email,
+      phone: '+14155550199',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      company: 'Analytical Engines',
+      consent: { email: true, sms: true },
+    });
+    expect(enrolled.status).toBe(201);
+    const event = await call('POST', `/v1/leads/${id}/events`, {
+      id: `reply-${id}`,
+      type: 'email.replied',
+      occurredAt: new Date().toISOString(),
+      data: { text: 'Call me on +14155550199, Ada' },
+    });
+    expect(event.status).toBe(202);
+    // The first touch goes out to the outbox, which keeps the rendered message.
+    await eventually(
+      () => db.prisma.touch.count({ where: { leadId: id } }),
+      (n) => n > 0,
+    );
+
+    const reader = await api.keyWith(['read', 'enroll', 'events', 'handoff']);
+    expect((await call('DELETE', `/v1/leads/${id}`, undefined, reader)).status).toBe(403);
+
+    const erased = await call('DELETE', `/v1/leads/${id}`);
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ leadId: id, alreadyErased: false });
+
+    const lead = await db.prisma.lead.findUniqueOrThrow({ where: { id } });
+    expect(lead).toMatchObject({
+      email: null,
+      phone: null,
+      firstName: null,
+      lastName: null,
+      company: null,
+      emailDomain: '',
+    });
+    expect(lead.erasedAt).toBeInstanceOf(Date);
+    const touches = await db.prisma.touch.findMany({ where: { leadId: id } });
+    expect(
+      await db.prisma.outboxMessage.count({ where: { touchKey: { in: touches.map((t) => t.key) } } }),
+    ).toBe(0);
+    const events = await db.prisma.event.findMany({ where: { leadId: id } });
+    expect(events.map((e) => e.data)).toEqual([{}]);
+    expect(await db.prisma.suppression.count({ where: { leadId: id, source: 'erasure' } })).toBe(1);
+    const hashes = await db.prisma.erasedContact.findMany({ where: { leadId: id } });
+    expect(hashes.map((h) => h.hash).sort()).toEqual(
+      contactHashes({ email, phone: '+14155550199' })
+        .map((h) => h.hash)
+        .sort(),
+    );
+    const everything = JSON.stringify(await db.prisma.erasedContact.findMany());
+    expect(everything.toLowerCase()).not.toContain('erase.me');
+
+    // The nurture ended (its history is deleted where the server allows it).
+    const description = await env.client.workflow
+      .getHandle(`nurture-${id}`)
+      .describe()
+      .catch(() => null);
+    expect(description === null || description.status.name === 'TERMINATED').toBe(true);
+
+    expect((await call('GET', `/v1/leads/${id}`)).status).toBe(410);
+    const again = await call('DELETE', `/v1/leads/${id}`);
+    expect(again.body).toMatchObject({ alreadyErased: true });
+
+    // Same person, new id, address typed differently: not enrolled by accident.
+    const back = await call('POST', '/v1/leads', { id: uniqueLeadId('back'), email: email.toLowerCase() });
+    expect(back.status).toBe(409);
+    expect(back.type).toContain('application/problem+json');
+    expect(back.body.type).toContain('contact-erased');
+    expect(JSON.stringify(back.body)).not.toContain('erase.me');
+    // The erased id itself is not reused either.
+    expect((await call('POST', '/v1/leads', { id, email: 'someone.else@example.com' })).status).toBe(409);
+  });
+
+  test('an unknown lead is 404', async () => {
+    expect((await call('DELETE', '/v1/leads/nobody-here')).status).toBe(404);
+  });
+});
