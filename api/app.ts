@@ -8,6 +8,7 @@ import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { leadsRouter } from './routes/leads';
 import { plansRouter } from './routes/plans';
+import { docsRouter } from './routes/docs';
 import { eventsRouter } from './routes/events';
 import { createDatabaseReplayGuard, createWebhookIngest } from './inbox/webhook-ingest';
 import { createWebhooksRouter } from './webhooks/webhooks-router';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(deps));
+  app.use(docsRouter());
   // Everything under /v1 needs an API key; each route names the scope it needs.
   app.use('/v1', authenticate(deps.prisma), rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }));
   app.use(jobsRouter(deps));

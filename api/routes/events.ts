@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
 import { parseRequest } from '../validate';
 
-const listQuerySchema = z.strictObject({
+export const unmatchedQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   source: z.string().min(1).max(32).optional(),
 });
@@ -18,7 +18,7 @@ export function eventsRouter(deps: AppDeps): Router {
    * data: only their kind is shown here.
    */
   router.get('/v1/events/unmatched', requireScope('read'), async (req, res) => {
-    const query = parseRequest(listQuerySchema, req, 'query');
+    const query = parseRequest(unmatchedQuerySchema, req, 'query');
     const rows = await deps.prisma.unmatchedEvent.findMany({
       where: query.source === undefined ? {} : { source: query.source },
       orderBy: { receivedAt: 'desc' },

@@ -7,7 +7,7 @@ import { requireScope } from '../auth/authenticate';
 import { notFound, ProblemError } from '../problem';
 import { parseRequest } from '../validate';
 
-const planParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export const planParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 export function plansRouter(deps: AppDeps): Router {
   const router = Router();

@@ -1,0 +1,361 @@
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type RouteConfig,
+  type ZodMediaTypeObject,
+} from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { simulationScriptSchema } from '../../simulator/simulation-script';
+import { leadEventSchema } from '../../workflows/lead-event';
+import { SCOPES, type Scope } from '../auth/scopes';
+import { CSV_LEAD_COLUMNS } from '../enrollment/csv-lead';
+import { BULK_MAX_ROWS } from '../enrollment/bulk-upload';
+import { unmatchedQuerySchema } from '../routes/events';
+import { bulkQuerySchema, jobErrorsQuerySchema, jobParamsSchema } from '../routes/jobs';
+import { planParamsSchema } from '../routes/plans';
+import {
+  ackRequestSchema,
+  closeRequestSchema,
+  enrollLeadSchema,
+  enrollResponseSchema,
+  eventAcceptedSchema,
+  handoffRequestSchema,
+  leadParamsSchema,
+  resumeRequestSchema,
+  suppressSchema,
+} from '../schemas/lead-schemas';
+
+const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    issues: z
+      .array(
+        z.object({ path: z.array(z.union([z.string(), z.number()])), code: z.string(), message: z.string() }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details; `type` is a stable, machine-readable id.' });
+
+const jobSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['receiving', 'queued', 'running', 'completed', 'failed']),
+    format: z.enum(['jsonl', 'csv']),
+    planId: z.string().nullable(),
+    counts: z.object({
+      total: z.number().int(),
+      processed: z.number().int(),
+      enrolled: z.number().int(),
+      existing: z.number().int(),
+      failed: z.number().int(),
+    }),
+    progress: z.number().min(0).max(1),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    links: z.object({ self: z.string(), errors: z.string() }),
+  })
+  .meta({ id: 'BulkJob' });
+
+const anyJson = z.record(z.string(), z.unknown());
+
+type Responses = RouteConfig['responses'];
+
+function problem(description: string) {
+  return { description, content: { 'application/problem+json': { schema: problemSchema } } };
+}
+
+function json(description: string, schema: z.ZodType = anyJson) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** The answers every authenticated route may give besides its own. */
+const COMMON: Responses = {
+  400: problem('The request is invalid; `issues` lists each problem. Unknown fields are rejected.'),
+  401: problem('No API key, or a key that is unknown or revoked.'),
+  403: problem('The key lacks the scope this route needs.'),
+  413: problem('The body exceeds the limit.'),
+  429: {
+    ...problem('Too many requests for this key; see the Retry-After header.'),
+    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
+  },
+};
+
+function v1(
+  registry: OpenAPIRegistry,
+  config: Omit<RouteConfig, 'responses'> & { scopes: Scope[]; responses: Responses },
+): void {
+  const { scopes, responses, description, ...rest } = config;
+  registry.registerPath({
+    ...rest,
+    description:
+      `${description ?? ''}\n\nScope: ${scopes.map((s) => `\`${s}\``).join(' or ')} (or \`admin\`).`.trim(),
+    security: [{ bearer: [] }, { apiKeyHeader: [] }],
+    responses: { ...COMMON, ...responses },
+  });
+}
+
+const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+
+/**
+ * zod-to-openapi recurses forever on z.json() (free-form event data); zod's
+ * own JSON Schema output handles it, and OpenAPI 3.1 speaks JSON Schema
+ * 2020-12. Its local `$defs` move to components so every `$ref` resolves
+ * from the document's root.
+ */
+function nativeBody(registry: OpenAPIRegistry, name: string, schema: z.ZodType) {
+  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  // The document declares its dialect once; a per-schema $schema is dropped.
+  const { $defs, ...root } = generated;
+  delete root.$schema;
+  const rename = (key: string) => `${name}_${key.replace(/^_+/, '')}`;
+  const relink = (value: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(value).replace(
+        /"#\/\$defs\/([^"]+)"/g,
+        (_m, key: string) => `"#/components/schemas/${rename(key)}"`,
+      ),
+    );
+  for (const [key, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) {
+    registry.registerComponent(
+      'schemas',
+      rename(key),
+      relink(definition) as Parameters<typeof registry.registerComponent<'schemas'>>[2],
+    );
+  }
+  return { content: { 'application/json': { schema: relink(root) as ZodMediaTypeObject['schema'] } } };
+}
+
+/** The OpenAPI 3.1 document of the API, generated from the same zod schemas the routes validate with. */
+export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: `An API key (\`dn_…\`) from \`npm run keys -- create\`. Scopes: ${SCOPES.join(', ')}.`,
+  });
+  registry.registerComponent('securitySchemes', 'apiKeyHeader', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+  });
+
+  v1(registry, {
+    method: 'post',
+    path: '/v1/leads',
+    summary: 'Enroll a lead',
+    description: 'Idempotent on the lead id: a repeat call changes nothing and answers 200.',
+    scopes: ['enroll'],
+    request: { body: body(enrollLeadSchema) },
+    responses: {
+      201: json('Enrolled; the nurture started.', enrollResponseSchema),
+      200: json('Already enrolled; nothing changed.', enrollResponseSchema),
+      409: problem('The lead or its email/phone was erased.'),
+    },
+  });
+  v1(registry, {
+    method: 'post',
+    path: '/v1/leads/bulk',
+    summary: 'Enroll up to 100k leads from JSON lines or CSV',
+    description:
+      `At most ${String(BULK_MAX_ROWS)} rows. Each row is validated like POST /v1/leads; a bad row is reported in ` +
+      `the job's errors and the batch goes on. CSV columns: ${CSV_LEAD_COLUMNS.join(', ')} (any other column ` +
+      'refuses the upload).',
+    scopes: ['enroll'],
+    request: {
+      query: bulkQuerySchema,
+      body: {
+        content: {
+          'application/x-ndjson': {
+            schema: { type: 'string', description: 'One lead (as POST /v1/leads) per line.' },
+          },
+          'text/csv': { schema: { type: 'string', description: 'A header row, then one lead per row.' } },
+        },
+      },
+    },
+    responses: {
+      202: json('Stored; the job enrolls the rows.', jobSchema),
+      415: problem('Neither JSON lines nor CSV.'),
+    },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/jobs/{id}',
+    summary: 'A bulk job: status, counts and progress',
+    scopes: ['enroll', 'read'],
+    request: { params: jobParamsSchema },
+    responses: { 200: json('The job.', jobSchema), 404: problem('No such job.') },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/jobs/{id}/errors',
+    summary: "A bulk job's failed rows, by row number",
+    scopes: ['enroll', 'read'],
+    request: { params: jobParamsSchema, query: jobErrorsQuerySchema },
+    responses: { 200: json('A page of failed rows.'), 404: problem('No such job.') },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/leads/{id}',
+    summary: 'A lead and its nurture state',
+    scopes: ['read'],
+    request: { params: leadParamsSchema },
+    responses: {
+      200: json('The lead.'),
+      404: problem('No such lead.'),
+      410: problem('The lead was erased.'),
+    },
+  });
+  v1(registry, {
+    method: 'delete',
+    path: '/v1/leads/{id}',
+    summary: "Erase a lead's personal data (GDPR/CCPA)",
+    description:
+      'Clears personal data everywhere the service keeps it, ends the nurture, deletes its Temporal history where ' +
+      'the server allows, and keeps SHA-256 hashes of the email and phone so the person is not re-enrolled.',
+    scopes: ['admin'],
+    request: { params: leadParamsSchema },
+    responses: { 200: json('Erased (or erased before).'), 404: problem('No such lead.') },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/leads/{id}/timeline',
+    summary: 'Events, touches and decisions of a lead, in order, each decision with its reason',
+    scopes: ['read'],
+    request: { params: leadParamsSchema },
+    responses: {
+      200: json('The timeline.'),
+      404: problem('No such lead.'),
+      410: problem('The lead was erased.'),
+    },
+  });
+  v1(registry, {
+    method: 'post',
+    path: '/v1/leads/{id}/events',
+    summary: 'Record a lead event',
+    description: 'Idempotent on the event id. Recorded before the answer, then signalled to the nurture.',
+    scopes: ['events'],
+    request: { params: leadParamsSchema, body: nativeBody(registry, 'LeadEvent', leadEventSchema) },
+    responses: {
+      202: json('Recorded.', eventAcceptedSchema),
+      404: problem('No such lead.'),
+      409: problem('The event id was used for another lead.'),
+      410: problem('The lead was erased.'),
+    },
+  });
+  v1(registry, {
+    method: 'post',
+    path: '/v1/leads/{id}/suppress',
+    summary: 'Stop all outreach to a lead',
+    scopes: ['events'],
+    request: { params: leadParamsSchema, body: body(suppressSchema) },
+    responses: { 202: json('Suppressed.'), 404: problem('No such lead.') },
+  });
+  for (const [action, schema, summary] of [
+    ['handoff', handoffRequestSchema, 'Hand the lead to sales now'],
+    ['handoff/ack', ackRequestSchema, 'Acknowledge a hand-off (stops the SLA clock)'],
+    ['resume', resumeRequestSchema, 'Resume a paused nurture'],
+    ['close', closeRequestSchema, 'Close the nurture'],
+  ] as const) {
+    v1(registry, {
+      method: 'post',
+      path: `/v1/leads/{id}/${action}`,
+      summary,
+      scopes: ['handoff'],
+      request: { params: leadParamsSchema, body: body(schema) },
+      responses: {
+        200: json('Applied by the nurture.'),
+        404: problem('No such lead.'),
+        409: problem('The nurture refused the action or has ended.'),
+      },
+    });
+  }
+  v1(registry, {
+    method: 'get',
+    path: '/v1/plans',
+    summary: 'The nurture plans',
+    scopes: ['read'],
+    responses: { 200: json('Every plan, latest version.') },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/plans/{id}',
+    summary: 'One plan',
+    scopes: ['read'],
+    request: { params: planParamsSchema },
+    responses: { 200: json('The plan.'), 404: problem('No such plan.') },
+  });
+  v1(registry, {
+    method: 'post',
+    path: '/v1/plans/{id}/simulate',
+    summary: 'Run a plan against a scripted lead on the time-skipping server',
+    scopes: ['read'],
+    request: {
+      params: planParamsSchema,
+      body: nativeBody(registry, 'SimulationScript', simulationScriptSchema),
+    },
+    responses: {
+      200: json('The decision timeline.'),
+      404: problem('No such plan.'),
+      422: problem('The script cannot run.'),
+    },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/events/unmatched',
+    summary: 'Provider events that matched no lead (kept, never dropped)',
+    scopes: ['read'],
+    request: { query: unmatchedQuerySchema },
+    responses: { 200: json('The most recent first.') },
+  });
+
+  for (const path of ['/healthz', '/readyz']) {
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: path === '/healthz' ? 'The process is up' : 'Database and Temporal answer',
+      responses: { 200: json('Ready.'), 503: json('Not ready.') },
+    });
+  }
+  for (const [path, summary] of [
+    ['/webhooks/sendgrid', 'SendGrid Event Webhook (signed, ECDSA)'],
+    ['/webhooks/twilio/sms', 'Twilio inbound SMS (X-Twilio-Signature)'],
+    ['/webhooks/twilio/status', 'Twilio message status callback (X-Twilio-Signature)'],
+    ['/webhooks/calcom', 'Cal.com bookings (X-Cal-Signature-256)'],
+    ['/webhooks/calendly', 'Calendly v2 invitee events (Calendly-Webhook-Signature)'],
+    ['/webhooks/mailgun', 'Mailgun events (signature in the body)'],
+    ['/webhooks/postmark', 'Postmark events (HTTP Basic)'],
+  ] as const) {
+    registry.registerPath({
+      method: 'post',
+      path,
+      summary,
+      description:
+        "Verified over the raw body with the provider's signature; no API key. See api/webhooks/README.md.",
+      responses: {
+        200: json('Recorded (or a duplicate).'),
+        401: problem('Missing, bad, stale or replayed signature.'),
+        501: problem('Not configured: the detail names the variable to set.'),
+      },
+    });
+  }
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'durable-nurture',
+      version: '1',
+      description:
+        'Multi-channel lead nurturing as durable Temporal workflows. Errors are RFC 9457 problem+json. ' +
+        'Request bodies are strict: unknown fields are rejected (additionalProperties: false).',
+    },
+    servers: [{ url: '/' }],
+  });
+}
