@@ -77,73 +77,119 @@ const eligibilityRuleSchema = z.strictObject({
   reason: z.string().min(1),
 });
 
-export const planSchema = z
-  .strictObject({
-    id: slug,
-    version: z.number().int().positive(),
-    name: z.string().min(1),
-    /** How long the engine waits for `email.opened` after an email was sent. */
-    openWindow: durationSchema,
-    /** No open for this long → disengaged (re-engagement path). */
-    disengagedAfter: durationSchema,
-    engagedAfterOpens: z.number().int().positive(),
-    emailSteps: z.array(emailStepSchema).min(1),
-    linkedin: z.strictObject({ connectionNote: z.string().min(1).max(300) }),
-    sms: z.strictObject({
-      window: sendWindowSchema,
-      body: z.string().min(1),
-      /** An SMS that cannot go out within this time of its trigger is dropped, not sent late. */
-      relevance: durationSchema,
-    }),
-    caps: z.array(capSchema),
-    cooldowns: z.array(
-      z.strictObject({ from: z.union([channel, z.literal('any')]), to: channel, after: durationSchema }),
-    ),
-    highIntent: z.strictObject({
-      pages: z.array(z.string().startsWith('/')).min(1),
-      events: z.array(eventType),
-      repeatedClicks: z.number().int().positive(),
-    }),
-    scoring: z.strictObject({
-      points: z.partialRecord(eventType, z.number()),
-      halfLife: durationSchema,
-      highIntentAt: z.number().positive(),
-      handoffAt: z.number().positive(),
-    }),
-    cadence: z
-      .strictObject({ fastest: z.number().positive().max(1), slowest: z.number().min(1) })
-      .describe('multipliers applied to step delays: rising engagement → fastest, fading → slowest'),
-    retargeting: z.strictObject({ audiences: z.partialRecord(status, z.string().min(1)) }),
-    handoff: z.strictObject({ sla: durationSchema, backupOwner: z.string().min(1) }),
-    autoReply: z.strictObject({ postpone: durationSchema }),
-    eligibility: z.array(eligibilityRuleSchema),
-    accountStop: z.strictObject({ onBooking: z.boolean(), onReply: z.boolean() }),
-  })
-  .superRefine((plan, ctx) => {
-    const seen = new Set<string>();
-    plan.emailSteps.forEach((step, index) => {
-      if (seen.has(step.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['emailSteps', index, 'id'],
-          message: `duplicate step id "${step.id}"`,
-        });
-      }
-      seen.add(step.id);
-    });
-    if (plan.scoring.handoffAt < plan.scoring.highIntentAt) {
+/** The plan's fields; the texts sit in template files on disk and are inlined by the catalog (see planFileSchema). */
+const planObject = z.strictObject({
+  id: slug,
+  version: z.number().int().positive(),
+  name: z.string().min(1),
+  /** How long the engine waits for `email.opened` after an email was sent. */
+  openWindow: durationSchema,
+  /** No open for this long → disengaged (re-engagement path). */
+  disengagedAfter: durationSchema,
+  engagedAfterOpens: z.number().int().positive(),
+  emailSteps: z.array(emailStepSchema).min(1),
+  linkedin: z.strictObject({ connectionNote: z.string().min(1).max(300) }),
+  sms: z.strictObject({
+    window: sendWindowSchema,
+    body: z.string().min(1),
+    /** An SMS that cannot go out within this time of its trigger is dropped, not sent late. */
+    relevance: durationSchema,
+  }),
+  caps: z.array(capSchema),
+  cooldowns: z.array(
+    z.strictObject({ from: z.union([channel, z.literal('any')]), to: channel, after: durationSchema }),
+  ),
+  highIntent: z.strictObject({
+    pages: z.array(z.string().startsWith('/')).min(1),
+    events: z.array(eventType),
+    repeatedClicks: z.number().int().positive(),
+  }),
+  scoring: z.strictObject({
+    points: z.partialRecord(eventType, z.number()),
+    halfLife: durationSchema,
+    highIntentAt: z.number().positive(),
+    handoffAt: z.number().positive(),
+  }),
+  cadence: z
+    .strictObject({ fastest: z.number().positive().max(1), slowest: z.number().min(1) })
+    .describe('multipliers applied to step delays: rising engagement → fastest, fading → slowest'),
+  retargeting: z.strictObject({ audiences: z.partialRecord(status, z.string().min(1)) }),
+  handoff: z.strictObject({ sla: durationSchema, backupOwner: z.string().min(1) }),
+  autoReply: z.strictObject({ postpone: durationSchema }),
+  eligibility: z.array(eligibilityRuleSchema),
+  accountStop: z.strictObject({ onBooking: z.boolean(), onReply: z.boolean() }),
+});
+
+/** The fields the cross-field checks read, common to the plan and its file. */
+interface PlanCore {
+  emailSteps: readonly { id: string }[];
+  scoring: { highIntentAt: number; handoffAt: number };
+  cadence: { fastest: number; slowest: number };
+}
+
+function checkPlan<T extends PlanCore>(plan: T, ctx: z.RefinementCtx<T>): void {
+  const seen = new Set<string>();
+  plan.emailSteps.forEach((step, index) => {
+    if (seen.has(step.id)) {
       ctx.addIssue({
         code: 'custom',
-        path: ['scoring', 'handoffAt'],
-        message: 'must not be below highIntentAt',
+        path: ['emailSteps', index, 'id'],
+        message: `duplicate step id "${step.id}"`,
       });
     }
-    if (plan.cadence.fastest > plan.cadence.slowest) {
-      ctx.addIssue({ code: 'custom', path: ['cadence', 'fastest'], message: 'must not exceed slowest' });
-    }
+    seen.add(step.id);
   });
+  if (plan.scoring.handoffAt < plan.scoring.highIntentAt) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scoring', 'handoffAt'],
+      message: 'must not be below highIntentAt',
+    });
+  }
+  if (plan.cadence.fastest > plan.cadence.slowest) {
+    ctx.addIssue({ code: 'custom', path: ['cadence', 'fastest'], message: 'must not exceed slowest' });
+  }
+}
 
-/** A plan as written in its JSON file. */
+/**
+ * The plan the rest of the service sees, texts inlined. Its shape is fixed:
+ * it is embedded in workflow inputs, so recorded histories replay against it.
+ */
+export const planSchema = planObject.superRefine(checkPlan);
+
+/** Where a plan's templates live: `<plan id>/v<version>` under plans/templates/. */
+export const templateDirSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}\/v[1-9]\d*$/, 'must name a template folder such as "default/v2"');
+
+/**
+ * A plan as written in its JSON file. The texts a lead receives are not in
+ * it: each is a Liquid file under plans/templates/ (plan-templates.ts has the
+ * layout), so copywriters edit text and diffs show prose. The fields below
+ * that the plan does not have (`templates`, `sms.maxSegments`) serve the
+ * checks at load and are dropped from the loaded plan.
+ */
+export const planFileSchema = planObject
+  .omit({ linkedin: true })
+  .extend({
+    /** Another plan version's templates, e.g. "default/v2"; by default this plan's own `<id>/v<version>`. */
+    templates: templateDirSchema.optional(),
+    emailSteps: z
+      .array(emailStepSchema.extend({ variants: z.array(z.strictObject({ id: slug })).min(1) }))
+      .min(1),
+    sms: z.strictObject({
+      window: sendWindowSchema,
+      relevance: durationSchema,
+      /** The most segments the SMS may take when rendered for a lead with long names (sms-segments.ts). */
+      maxSegments: z.number().int().min(1).max(10).default(1),
+    }),
+  })
+  .superRefine(checkPlan);
+
+/** A plan file as written on disk. */
+export type PlanFileInput = z.input<typeof planFileSchema>;
+export type PlanFile = z.output<typeof planFileSchema>;
+/** A plan with its texts inlined, as the catalog assembles it from its file and templates. */
 export type PlanInput = z.input<typeof planSchema>;
 /** A validated plan: durations in milliseconds. */
 export type Plan = z.output<typeof planSchema>;
