@@ -34,6 +34,9 @@ export async function openCliDatabase(env: Env): Promise<CliDatabase> {
   if (await portInUse(env.EMBEDDED_DB_PORT)) {
     return { url: embeddedDatabaseUrl(env.EMBEDDED_DB_PORT), embedded: true, stop: () => Promise.resolve() };
   }
-  const db = await startEmbeddedDatabase({ dataDir: path.join(path.resolve(env.DATA_DIR), 'pglite'), port: 0 });
+  const db = await startEmbeddedDatabase({
+    dataDir: path.join(path.resolve(env.DATA_DIR), 'pglite'),
+    port: 0,
+  });
   return { url: db.url, embedded: true, stop: db.stop };
 }
