@@ -10,6 +10,8 @@ export interface ActivityDeps {
   prisma: PrismaClient;
   email: EmailChannel;
   sms: SmsChannel;
+  /** Signed unsubscribe links in every email: where they point and the key that signs them. */
+  unsubscribe: { baseUrl: string; secret: string };
   crm: NotificationSink;
   alerts: NotificationSink;
 }

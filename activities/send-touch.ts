@@ -1,6 +1,13 @@
-import type { PrismaClient } from '../prisma/generated/client';
-import type { EmailChannel, SendOutcome, SmsChannel } from './message-channels';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { PrismaClient, Touch } from '../prisma/generated/client';
+import type { EmailChannel, OutboundEmail, OutboundSms, SendOutcome, SmsChannel } from './message-channels';
+import {
+  PermanentProviderError,
+  ProviderConfigurationError,
+  TransientProviderError,
+} from './providers/provider-errors';
 import { renderTemplate } from './render-template';
+import { unsubscribeUrl } from './unsubscribe-link';
 
 export interface SendTouchInput {
   channel: 'email' | 'sms';
@@ -21,8 +28,30 @@ export interface SendTouchInput {
 export type TouchOutcome =
   { outcome: 'sent'; providerMessageId: string; delivered: boolean } | { outcome: 'failed'; reason: string };
 
+export interface SendTouchDeps {
+  prisma: PrismaClient;
+  email: EmailChannel;
+  sms: SmsChannel;
+  /** Where the signed unsubscribe links point (PUBLIC_BASE_URL) and the key that signs them. */
+  unsubscribe: { baseUrl: string; secret: string };
+}
+
 /** Events after which nothing may go out, whatever the workflow has not yet seen. */
 const STOPPING_EVENTS = ['meeting.booked', 'email.spam_reported'];
+
+/** Providers with no later delivery report: accepted is as delivered as it gets. */
+const DELIVERED_ON_ACCEPT = new Set(['outbox', 'smtp']);
+
+/** A bad key or sender is fixed by an operator, not by time: retry slowly until it is. */
+const CONFIGURATION_RETRY_MS = 5 * 60_000;
+
+/**
+ * Touch rows move `sending` (recorded, provider not called) → `calling`
+ * (the provider is being called; if the worker dies here, the outcome is
+ * unknown) → `sent` or `failed`. A retry that finds `calling` asks the
+ * provider what became of that call (reconcile) before it sends again.
+ */
+const CALLING = 'calling';
 
 /**
  * Sends one touch exactly once. The attempt is recorded under the touch key's
@@ -30,12 +59,12 @@ const STOPPING_EVENTS = ['meeting.booked', 'email.spam_reported'];
  * a worker crash) finds the row and returns its outcome instead of sending
  * again. Personal data is read here, never carried in workflow history.
  */
-export function createSendTouch(deps: { prisma: PrismaClient; email: EmailChannel; sms: SmsChannel }) {
+export function createSendTouch(deps: SendTouchDeps) {
   const { prisma } = deps;
   return async function sendTouch(input: SendTouchInput): Promise<TouchOutcome> {
     const lead = await prisma.lead.findUnique({ where: { id: input.leadId } });
     if (lead === null) return { outcome: 'failed', reason: 'lead record not found' };
-    const provider = input.channel === 'email' ? deps.email.provider : deps.sms.provider;
+    const channel = input.channel === 'email' ? deps.email : deps.sms;
 
     await prisma.touch.createMany({
       data: [
@@ -49,7 +78,7 @@ export function createSendTouch(deps: { prisma: PrismaClient; email: EmailChanne
           planId: input.planId,
           planVersion: input.planVersion,
           status: 'sending',
-          provider,
+          provider: channel.provider,
         },
       ],
       skipDuplicates: true,
@@ -59,7 +88,7 @@ export function createSendTouch(deps: { prisma: PrismaClient; email: EmailChanne
       return {
         outcome: 'sent',
         providerMessageId: touch.providerMessageId,
-        delivered: provider === 'outbox',
+        delivered: DELIVERED_ON_ACCEPT.has(touch.provider),
       };
     }
     if (touch.status === 'failed')
@@ -81,32 +110,125 @@ export function createSendTouch(deps: { prisma: PrismaClient; email: EmailChanne
       ...input.vars,
     };
     const body = await renderTemplate(input.body, context);
-    let result: SendOutcome;
+    let message: { channel: 'email'; email: OutboundEmail } | { channel: 'sms'; sms: OutboundSms };
     if (input.channel === 'email') {
       if (lead.email === null) return fail(prisma, input.touchKey, 'lead erased: no email address on file');
-      const subject = await renderTemplate(input.subject ?? '', context);
-      result = await deps.email.send({
-        touchKey: input.touchKey,
-        leadId: lead.id,
-        to: lead.email,
-        subject,
-        body,
-      });
+      message = {
+        channel: 'email',
+        email: {
+          touchKey: input.touchKey,
+          leadId: lead.id,
+          to: lead.email,
+          subject: await renderTemplate(input.subject ?? '', context),
+          body,
+          unsubscribeUrl: unsubscribeUrl(deps.unsubscribe.baseUrl, deps.unsubscribe.secret, {
+            leadId: lead.id,
+            touchKey: input.touchKey,
+          }),
+        },
+      };
     } else {
       if (lead.phone === null) return fail(prisma, input.touchKey, 'no phone number on file');
-      result = await deps.sms.send({ touchKey: input.touchKey, leadId: lead.id, to: lead.phone, body });
+      message = { channel: 'sms', sms: { touchKey: input.touchKey, leadId: lead.id, to: lead.phone, body } };
     }
-    if (result.status === 'rejected') return fail(prisma, input.touchKey, result.reason);
+
+    const earlier = await reconcileEarlierCall(deps, touch, message);
+    if (earlier !== null) return record(prisma, input.touchKey, earlier);
+
     await prisma.touch.update({
       where: { key: input.touchKey },
-      data: { status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() },
+      data: { status: CALLING, attemptedAt: new Date() },
     });
-    return {
-      outcome: 'sent',
-      providerMessageId: result.providerMessageId,
-      delivered: result.deliveredOnAccept,
-    };
+    let result: SendOutcome;
+    try {
+      result =
+        message.channel === 'email' ? await deps.email.send(message.email) : await deps.sms.send(message.sms);
+    } catch (error) {
+      throw await asActivityFailure(prisma, input.touchKey, error);
+    }
+    return record(prisma, input.touchKey, result);
   };
+}
+
+/**
+ * A `calling` row means an earlier call's outcome is unknown: the provider
+ * may hold the message. Its answer wins; "no record" (null) lets this attempt
+ * send. A provider without lookups (the outbox, idempotent on the touch key)
+ * simply sends again.
+ */
+async function reconcileEarlierCall(
+  deps: SendTouchDeps,
+  touch: Touch,
+  message: { channel: 'email'; email: OutboundEmail } | { channel: 'sms'; sms: OutboundSms },
+): Promise<SendOutcome | null> {
+  if (touch.status !== CALLING) return null;
+  const attempt = { startedAt: touch.attemptedAt ?? touch.createdAt };
+  try {
+    if (message.channel === 'email') return (await deps.email.reconcile?.(message.email, attempt)) ?? null;
+    return (await deps.sms.reconcile?.(message.sms, attempt)) ?? null;
+  } catch (error) {
+    throw await asActivityFailure(deps.prisma, touch.key, error, { keepCalling: true });
+  }
+}
+
+async function record(prisma: PrismaClient, key: string, result: SendOutcome): Promise<TouchOutcome> {
+  if (result.status === 'rejected') return fail(prisma, key, result.reason);
+  await prisma.touch.update({
+    where: { key },
+    data: { status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() },
+  });
+  return {
+    outcome: 'sent',
+    providerMessageId: result.providerMessageId,
+    delivered: result.deliveredOnAccept,
+  };
+}
+
+/**
+ * Maps a provider's throw to Temporal's retry: transient failures retry after
+ * the provider's Retry-After when it gave one; a configuration error retries
+ * slowly so fixing the key resumes sending; any other permanent error fails
+ * the touch (recorded with its reason), never the nurture.
+ */
+async function asActivityFailure(
+  prisma: PrismaClient,
+  key: string,
+  error: unknown,
+  options: { keepCalling?: boolean } = {},
+): Promise<unknown> {
+  if (error instanceof TransientProviderError) {
+    // The provider surely did not take this call: the next attempt sends without asking.
+    if (!error.outcomeUnknown && options.keepCalling !== true) {
+      await prisma.touch.update({ where: { key }, data: { status: 'sending' } });
+    }
+    return ApplicationFailure.create({
+      type: TransientProviderError.type,
+      message: error.message,
+      ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
+    });
+  }
+  if (error instanceof ProviderConfigurationError) {
+    if (options.keepCalling !== true) {
+      await prisma.touch.update({ where: { key }, data: { status: 'sending' } });
+    }
+    return ApplicationFailure.create({
+      type: ProviderConfigurationError.type,
+      message: `provider configuration: ${error.message}`,
+      nextRetryDelay: CONFIGURATION_RETRY_MS,
+    });
+  }
+  if (error instanceof PermanentProviderError) {
+    await prisma.touch.update({
+      where: { key },
+      data: { status: 'failed', failureReason: `provider refused the request: ${error.message}` },
+    });
+    return ApplicationFailure.create({
+      type: PermanentProviderError.type,
+      message: error.message,
+      nonRetryable: true,
+    });
+  }
+  return error;
 }
 
 async function fail(prisma: PrismaClient, key: string, reason: string): Promise<TouchOutcome> {

@@ -11,6 +11,20 @@ const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === '
 
 const emptyAsUndefined = (v: unknown): unknown => (v === '' ? undefined : v);
 
+const audienceIdMap = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of audience name to platform id' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/, 'must be a platform audience id')),
+  );
+
 export const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -53,6 +67,47 @@ export const envSchema = z.object({
   MAILGUN_WEBHOOK_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   POSTMARK_WEBHOOK_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
   POSTMARK_WEBHOOK_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
+  // Delivery providers: unset = the embedded outbox (README, "Channels and providers").
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
+  SENDGRID_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  SENDGRID_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  TWILIO_ACCOUNT_SID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID (AC…)')
+      .optional(),
+  ),
+  TWILIO_MESSAGING_SERVICE_SID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/, 'must be a messaging service SID (MG…)')
+      .optional(),
+  ),
+  TWILIO_FROM: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  TWILIO_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Signs unsubscribe links (32+ characters); unset with the embedded outbox = generated into DATA_DIR. */
+  UNSUBSCRIBE_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  // Retargeting: each platform syncs once its token and audience-id map are set.
+  META_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** JSON: our audience name → Meta custom audience id, e.g. {"nurture":"2384…"}. */
+  META_AUDIENCE_IDS: z.preprocess(emptyAsUndefined, audienceIdMap.optional()),
+  META_GRAPH_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  LINKEDIN_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** JSON: our audience name → LinkedIn DMP segment id. */
+  LINKEDIN_SEGMENT_IDS: z.preprocess(emptyAsUndefined, audienceIdMap.optional()),
+  LINKEDIN_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   /** Requests per minute each API key may make (429 with Retry-After beyond). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */
@@ -60,6 +115,37 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** A real provider sends to real people: it needs a sender, reachable links and signed unsubscribes. */
+function deliveryConfigIssues(env: Env): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const email = env.SMTP_URL !== undefined || env.SENDGRID_API_KEY !== undefined;
+  const sms = env.TWILIO_ACCOUNT_SID !== undefined;
+  if (env.SMTP_URL !== undefined && env.SENDGRID_API_KEY !== undefined) {
+    issues.push({ path: ['SENDGRID_API_KEY'], message: 'set SMTP_URL or SENDGRID_API_KEY, not both' });
+  }
+  if (email && env.EMAIL_FROM === undefined) {
+    issues.push({ path: ['EMAIL_FROM'], message: 'is required with SMTP_URL or SENDGRID_API_KEY' });
+  }
+  if (email && env.UNSUBSCRIBE_SECRET === undefined) {
+    issues.push({ path: ['UNSUBSCRIBE_SECRET'], message: 'is required with SMTP_URL or SENDGRID_API_KEY' });
+  }
+  if ((email || sms) && env.PUBLIC_BASE_URL === undefined) {
+    issues.push({ path: ['PUBLIC_BASE_URL'], message: 'is required with a real email or SMS provider' });
+  }
+  if (sms) {
+    if (env.TWILIO_AUTH_TOKEN === undefined) {
+      issues.push({ path: ['TWILIO_AUTH_TOKEN'], message: 'is required with TWILIO_ACCOUNT_SID' });
+    }
+    if ((env.TWILIO_MESSAGING_SERVICE_SID === undefined) === (env.TWILIO_FROM === undefined)) {
+      issues.push({
+        path: ['TWILIO_MESSAGING_SERVICE_SID'],
+        message: 'set exactly one of TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM with TWILIO_ACCOUNT_SID',
+      });
+    }
+  }
+  return issues;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -69,6 +155,7 @@ export class ConfigError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema
     .superRefine((env, ctx) => {
+      for (const issue of deliveryConfigIssues(env)) ctx.addIssue({ code: 'custom', ...issue });
       if ((env.TEMPORAL_TLS_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_KEY_PATH === undefined)) {
         ctx.addIssue({
           code: 'custom',

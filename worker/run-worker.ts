@@ -2,10 +2,10 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config/env';
 import type { Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-options';
-import { createOutboxChannels } from '../activities/outbox-channel';
 import { recordOnlySink, webhookSink } from '../activities/notification-sink';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createNurtureWorker } from './create-worker';
+import { deliveryChannels } from './delivery-channels';
 
 export interface RunningWorker {
   stop: () => Promise<void>;
@@ -15,6 +15,8 @@ export interface RunningWorker {
 
 /** Connects to Temporal and polls the task queue until stopped. */
 export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningWorker> {
+  const channels = deliveryChannels(env, prisma);
+  logger.info({ email: channels.email.provider, sms: channels.sms.provider }, 'delivery providers');
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const worker = await createNurtureWorker({
     connection,
@@ -23,12 +25,17 @@ export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
     deps: {
       prisma,
-      ...createOutboxChannels(prisma),
+      email: channels.email,
+      sms: channels.sms,
+      unsubscribe: channels.unsubscribe,
       crm: env.CRM_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.CRM_WEBHOOK_URL),
       alerts: env.ALERT_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.ALERT_WEBHOOK_URL),
     },
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    channels.close();
+    await connection.close();
+  });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker polling');
   return {
     done,

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   CancellationScope,
   condition,
@@ -248,6 +249,11 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
     } catch (error) {
       if (isCancellation(error))
         return { outcome: 'failed', reason: 'cancelled: the lead was stopped while the send was pending' };
+      // Retries ran out (a provider down for a day) or the provider refused the
+      // request for good: this touch failed, the nurture goes on.
+      if (error instanceof ActivityFailure) {
+        return { outcome: 'failed', reason: `not sent: ${error.cause?.message ?? error.message}` };
+      }
       throw error;
     } finally {
       inFlightSend = null;

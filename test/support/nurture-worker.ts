@@ -19,6 +19,12 @@ export interface ChannelOverrides {
   sms?: (inner: SmsChannel) => SmsChannel;
 }
 
+/** Where test emails' unsubscribe links point, and the key that signs them. */
+export const TEST_UNSUBSCRIBE = {
+  baseUrl: 'https://nurture.example.com',
+  secret: 'test-unsubscribe-secret-0123456789abcdef',
+};
+
 let queues = 0;
 
 /** A worker on a fresh task queue with the real activities over the outbox provider, counting every send. */
@@ -60,6 +66,7 @@ export async function startTestWorker(
       prisma,
       email: overrides.email?.(email) ?? email,
       sms: overrides.sms?.(sms) ?? sms,
+      unsubscribe: TEST_UNSUBSCRIBE,
       crm: sink('crm'),
       alerts: sink('alerts'),
     },

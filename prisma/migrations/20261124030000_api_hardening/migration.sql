@@ -2,6 +2,9 @@
 ALTER TABLE "leads" ALTER COLUMN "email" DROP NOT NULL;
 ALTER TABLE "leads" ADD COLUMN "erased_at" TIMESTAMPTZ(3);
 
+-- AlterTable: when the provider was last called for a touch (reconciliation of unknown outcomes).
+ALTER TABLE "touches" ADD COLUMN "attempted_at" TIMESTAMPTZ(3);
+
 -- CreateTable
 CREATE TABLE "api_keys" (
     "id" TEXT NOT NULL,
