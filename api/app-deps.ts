@@ -14,6 +14,8 @@ export interface AppDeps {
   logger: Logger;
   /** Requests per minute per API key; default 1200. */
   rateLimitPerMinute?: number;
+  /** Verifies the signed unsubscribe links in emails; unset = /u/… answers 501. */
+  unsubscribeSecret?: string;
   /** Provider webhook secrets; an unset one turns its endpoint off (501). */
   webhookSecrets?: WebhookSecrets;
 }

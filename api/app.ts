@@ -8,6 +8,9 @@ import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { leadsRouter } from './routes/leads';
 import { plansRouter } from './routes/plans';
+import { tasksRouter } from './routes/tasks';
+import { unsubscribeRouter } from './routes/unsubscribe';
+import { audiencesRouter } from './routes/audiences';
 import { docsRouter } from './routes/docs';
 import { eventsRouter } from './routes/events';
 import { createDatabaseReplayGuard, createWebhookIngest } from './inbox/webhook-ingest';
@@ -32,7 +35,8 @@ export function createApp(deps: AppDeps): Express {
         {
           requestId,
           method: req.method,
-          path: req.path,
+          // An unsubscribe token names a lead and a touch: logged as its route, not its value.
+          path: req.path.startsWith('/u/') ? '/u/:token' : req.path,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -53,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
 
   app.use(healthRouter(deps));
+  app.use(unsubscribeRouter(deps));
   app.use(docsRouter());
   // Everything under /v1 needs an API key; each route names the scope it needs.
   app.use('/v1', authenticate(deps.prisma), rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }));
@@ -60,6 +65,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(leadsRouter(deps));
   app.use(plansRouter(deps));
   app.use(eventsRouter(deps));
+  app.use(audiencesRouter(deps));
+  app.use(tasksRouter(deps));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -15,7 +15,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = String(res.locals.requestId ?? randomUUID());
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed');
+      const path = req.path.startsWith('/u/') ? '/u/:token' : req.path;
+      logger.error({ err: error, requestId, method: req.method, path }, 'request failed');
     }
     res
       .status(problem.status)

@@ -5,6 +5,9 @@ import type { Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-options';
 import { PlanCatalog } from '../plans/plan-catalog';
 import type { PrismaClient } from '../prisma/generated/client';
+import { startAudienceSync } from '../activities/audiences/audience-sync';
+import { unsubscribeSecret } from '../worker/delivery-channels';
+import { audiencePlatforms } from './audience-platforms';
 import { createApp } from './app';
 import { startBulkJobRunner } from './enrollment/bulk-job-runner';
 import { startEventRelay } from './inbox/event-relay';
@@ -27,6 +30,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    unsubscribeSecret: unsubscribeSecret(env),
     webhookSecrets: {
       sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: env.TWILIO_AUTH_TOKEN,
@@ -39,6 +43,8 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     },
   });
   const relay = startEventRelay({ prisma, temporal, logger });
+  const platforms = audiencePlatforms(env);
+  const audienceSync = platforms.length === 0 ? null : startAudienceSync({ prisma, platforms, logger });
   const bulkJobs = startBulkJobRunner({
     prisma,
     temporal,
@@ -66,6 +72,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
       });
       await relay.stop();
       await bulkJobs.stop();
+      await audienceSync?.stop();
       await connection.close();
     },
   };

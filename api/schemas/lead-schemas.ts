@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, CONSENT_CHANNELS } from '../../workflows/rules/channels';
+import { phoneNumberSchema } from './phone-number';
 
 /**
  * Lead ids go into workflow ids and search attributes, which Temporal stores
@@ -34,10 +35,8 @@ const consentEntrySchema = z.union([
 export const enrollLeadSchema = z.strictObject({
   id: leadIdSchema,
   email: z.email(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123')
-    .optional(),
+  /** Validated with libphonenumber-js and stored in E.164; a national number needs its +country code. */
+  phone: phoneNumberSchema.optional(),
   firstName: z.string().min(1).max(100).optional(),
   lastName: z.string().min(1).max(100).optional(),
   company: z.string().min(1).max(200).optional(),

@@ -140,6 +140,8 @@ describe('every endpoint, fuzzed', () => {
             );
             const search = new URLSearchParams(query).toString();
             const headers: Record<string, string> = {
+              // Browser pages (/u/…) answer HTML to browsers; API clients ask for JSON.
+              accept: 'application/json',
               ...(who === 'admin' ? api.auth : who === 'bad' ? { authorization: 'Bearer dn_x' } : {}),
               ...(type === undefined ? {} : { 'content-type': type }),
             };

@@ -42,7 +42,8 @@ describe('the OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0');
     // ESM-only package: loaded the way PGlite is, with a dynamic import.
     const { Validator } = await import('@seriousme/openapi-schema-validator');
-    const result = await new Validator().validate(doc as unknown as object);
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as Parameters<typeof validator.validate>[0]);
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
   });

@@ -7,6 +7,7 @@ import type { Scope } from '../../api/auth/scopes';
 import { createLogger } from '../../config/logger';
 import { PlanCatalog } from '../../plans/plan-catalog';
 import type { PrismaClient } from '../../prisma/database';
+import { TEST_UNSUBSCRIBE } from './nurture-worker';
 
 export interface TestApi {
   base: string;
@@ -33,6 +34,7 @@ export async function startTestApi(options: {
     defaultPlanId: 'default',
     // TEST_LOG=error shows what a 500 was about.
     logger: createLogger(process.env.TEST_LOG ?? 'silent'),
+    unsubscribeSecret: TEST_UNSUBSCRIBE.secret,
     ...(options.webhookSecrets === undefined ? {} : { webhookSecrets: options.webhookSecrets }),
     ...options.overrides,
   });
