@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../prisma/generated/client';
 import type { InputJsonObject } from '../prisma/generated/internal/prismaNamespace';
+import { cancelOpenTasksForLead } from '../prisma/repositories/linkedin-task-repository';
 import type { NurtureCommand } from '../workflows/rules/nurture-state';
 import { renderTemplate } from './render-template';
 
@@ -89,10 +90,7 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
             });
             break;
           case 'cancel-linkedin-tasks':
-            await tx.linkedInTask.updateMany({
-              where: { leadId: input.leadId, status: 'open' },
-              data: { status: 'cancelled', reason: effect.reason, closedAt: at },
-            });
+            await cancelOpenTasksForLead(tx, input.leadId, effect.reason, at);
             break;
           case 'set-audience':
             await tx.audienceChange.createMany({
@@ -174,6 +172,9 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
               ],
               skipDuplicates: true,
             });
+            // Rule 4: nothing open survives a suppression. The engine asks for this only for the
+            // task its state knows; rows it never knew of (an earlier run, inserted by hand) stop too.
+            await cancelOpenTasksForLead(tx, input.leadId, effect.reason, at);
             break;
         }
       }

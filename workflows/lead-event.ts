@@ -16,6 +16,8 @@ export const LEAD_EVENT_TYPES = [
   'sms.opted_in',
   'linkedin.connection_accepted',
   'linkedin.replied',
+  /** The rep reports the task done: the request or message was sent by hand (api/routes/tasks.ts). */
+  'linkedin.request_sent',
   'web.page_visited',
   'webinar.registered',
   'webinar.attended',

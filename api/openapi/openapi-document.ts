@@ -10,9 +10,20 @@ import { leadEventSchema } from '../../workflows/lead-event';
 import { SCOPES, type Scope } from '../auth/scopes';
 import { CSV_LEAD_COLUMNS } from '../enrollment/csv-lead';
 import { BULK_MAX_ROWS } from '../enrollment/bulk-upload';
+import { audienceListSchema, audienceParamsSchema } from '../routes/audiences';
 import { unmatchedQuerySchema } from '../routes/events';
 import { bulkQuerySchema, jobErrorsQuerySchema, jobParamsSchema } from '../routes/jobs';
 import { planParamsSchema } from '../routes/plans';
+import {
+  completeTaskSchema,
+  repParamsSchema,
+  skipTaskSchema,
+  taskCompletedSchema,
+  taskListQuerySchema,
+  taskListSchema,
+  taskParamsSchema,
+  taskSkippedSchema,
+} from '../routes/tasks';
 import {
   ackRequestSchema,
   closeRequestSchema,
@@ -314,6 +325,99 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     scopes: ['read'],
     request: { query: unmatchedQuerySchema },
     responses: { 200: json('The most recent first.') },
+  });
+
+  v1(registry, {
+    method: 'get',
+    path: '/v1/audiences',
+    summary: 'Retargeting audiences with their member counts',
+    scopes: ['read'],
+    responses: { 200: json('Every audience of the plans, and any seen before.', audienceListSchema) },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/audiences/{name}/members.csv',
+    summary: "An audience's current members as CSV (hashed identifiers only)",
+    description: 'Columns: lead_id, email_sha256, phone_sha256, joined_at; SHA-256 of the normalised values.',
+    scopes: ['read'],
+    request: { params: audienceParamsSchema },
+    responses: {
+      200: { description: 'The members.', content: { 'text/csv': { schema: { type: 'string' } } } },
+      404: problem('No such audience.'),
+    },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/reps/{repId}/tasks',
+    summary: "A rep's LinkedIn tasks, with the exact text to send",
+    scopes: ['read'],
+    request: { params: repParamsSchema, query: taskListQuerySchema },
+    responses: { 200: json('Open tasks oldest first; closed ones most recent first.', taskListSchema) },
+  });
+  v1(registry, {
+    method: 'post',
+    path: '/v1/tasks/{id}/complete',
+    summary: 'The rep did it: recorded as a lead event the nurture applies',
+    description:
+      'Idempotent: the same report again answers the same. `sent` → linkedin.request_sent, `accepted` → linkedin.connection_accepted, `replied` → linkedin.replied.',
+    scopes: ['handoff'],
+    request: { params: taskParamsSchema, body: body(completeTaskSchema) },
+    responses: {
+      200: json('Completed.', taskCompletedSchema),
+      404: problem('No such task.'),
+      409: problem('The task was skipped, cancelled, or completed with another outcome.'),
+    },
+  });
+  v1(registry, {
+    method: 'post',
+    path: '/v1/tasks/{id}/skip',
+    summary: 'The rep will not do it, and says why',
+    scopes: ['handoff'],
+    request: { params: taskParamsSchema, body: body(skipTaskSchema) },
+    responses: {
+      200: json('Skipped.', taskSkippedSchema),
+      404: problem('No such task.'),
+      409: problem('The task is closed.'),
+    },
+  });
+  const unsubscribeToken = z.strictObject({ token: z.string().describe('The signed token from the email.') });
+  registry.registerPath({
+    method: 'get',
+    path: '/u/{token}',
+    summary: 'Unsubscribe confirmation page (never unsubscribes: mail scanners follow links)',
+    request: { params: unsubscribeToken },
+    responses: {
+      200: {
+        description: 'A page with a button that POSTs.',
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+      400: problem('The token is not valid (HTML for browsers).'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/u/{token}',
+    summary: 'Unsubscribe at once (RFC 8058 one-click, or the page button)',
+    request: {
+      params: unsubscribeToken,
+      body: {
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: {
+              type: 'object',
+              properties: { 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'Unsubscribed (or already).',
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+      400: problem('The token is not valid (HTML for browsers).'),
+    },
   });
 
   for (const path of ['/healthz', '/readyz']) {

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Router } from 'express';
 import { findLead } from '../../prisma/repositories/lead-repository';
+import { cancelOpenTasksForLead } from '../../prisma/repositories/linkedin-task-repository';
 import { loadTimeline } from '../../prisma/repositories/timeline-repository';
 import {
   nurtureStateQuery,
@@ -150,6 +151,7 @@ export function leadsRouter(deps: AppDeps): Router {
       data: [{ key: `${lead.workflowId}:suppression`, leadId: id, reason: body.reason, source: body.source }],
       skipDuplicates: true,
     });
+    await cancelOpenTasksForLead(deps.prisma, id, `suppressed by ${body.source}: ${body.reason}`);
     let delivered = true;
     try {
       await deps.temporal.workflow.getHandle(lead.workflowId).signal(suppressSignal, body);

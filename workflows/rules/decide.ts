@@ -797,6 +797,16 @@ function onEvent(out: Out, event: LeadEvent, now: number): void {
         data: { eventId: event.id },
       });
       break;
+    case 'linkedin.request_sent':
+      // The rep's own action, not the lead's: recorded, never scored.
+      out.decide({
+        rule: 'coordination',
+        outcome: 'recorded',
+        channel: 'linkedin',
+        reason: `linkedin request sent by ${typeof event.data.by === 'string' ? event.data.by : 'the rep'}`,
+        data: { eventId: event.id },
+      });
+      break;
     case 'sms.delivered':
     case 'web.page_visited':
     case 'webinar.registered':
