@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
 
 /**
  * The identifiers an ad platform matches audience members on, normalised the
@@ -23,6 +24,15 @@ export interface HashedIdentifiers {
   emailSha256: string;
   phoneSha256: string | null;
 }
+
+/** The stored form (audience_changes / audience_syncs `hashed_identifiers`). */
+export const hashedIdentifiersSchema = z.strictObject({
+  emailSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  phoneSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+});
 
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');

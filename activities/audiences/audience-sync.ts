@@ -6,7 +6,7 @@ import {
   ProviderConfigurationError,
   TransientProviderError,
 } from '../providers/provider-errors';
-import { identifiersOf, type HashedIdentifiers } from './audience-identifiers';
+import { hashedIdentifiersSchema, identifiersOf, type HashedIdentifiers } from './audience-identifiers';
 import { currentAudiences } from './audience-membership';
 import type { AudiencePlatform } from './audience-platform';
 
@@ -42,6 +42,8 @@ export interface AudienceChangeRow {
   leadId: string;
   fromAudience: string | null;
   toAudience: string | null;
+  /** Only on the leave written at erasure (the lead's own address is gone by then). */
+  hashedIdentifiers?: HashedIdentifiers | null;
 }
 
 export interface PlannedSyncRow {
@@ -52,6 +54,7 @@ export interface PlannedSyncRow {
   action: AudienceSyncAction;
   status: Extract<AudienceSyncStatus, 'pending' | 'skipped'>;
   error: string | null;
+  hashedIdentifiers?: HashedIdentifiers;
 }
 
 export function audienceSyncKey(platform: string, changeKey: string, action: AudienceSyncAction): string {
@@ -84,6 +87,9 @@ export function syncRowsFor(
         action,
         status: handled ? 'pending' : 'skipped',
         error: handled ? null : `no ${platform.name} audience configured for "${audience}"`,
+        ...(action === 'remove' && change.hashedIdentifiers != null
+          ? { hashedIdentifiers: change.hashedIdentifiers }
+          : {}),
       },
     ];
   });
@@ -154,13 +160,15 @@ const changeRowSchema = z.object({
   leadId: z.string(),
   fromAudience: z.string().nullable(),
   toAudience: z.string().nullable(),
+  hashedIdentifiers: hashedIdentifiersSchema.nullable(),
 });
 
 /** Inserts the sync rows of changes that have none yet for this platform. */
 async function planChanges(deps: AudienceSyncDeps, platform: AudiencePlatform): Promise<number> {
   const prefix = `${platform.name}:`;
   const rows: unknown[] = await deps.prisma.$queryRaw`
-    SELECT c.key, c.lead_id AS "leadId", c.from_audience AS "fromAudience", c.to_audience AS "toAudience"
+    SELECT c.key, c.lead_id AS "leadId", c.from_audience AS "fromAudience", c.to_audience AS "toAudience",
+      c.hashed_identifiers AS "hashedIdentifiers"
     FROM audience_changes c
     WHERE c.from_audience IS DISTINCT FROM c.to_audience
       AND NOT EXISTS (
@@ -171,7 +179,11 @@ async function planChanges(deps: AudienceSyncDeps, platform: AudiencePlatform): 
   const planned = rows.map((row) => changeRowSchema.parse(row)).flatMap((c) => syncRowsFor(c, platform));
   if (planned.length === 0) return 0;
   // One INSERT: a change's remove and add rows appear together or not at all.
-  const { count } = await deps.prisma.audienceSync.createMany({ data: planned, skipDuplicates: true });
+  const data = planned.map(({ hashedIdentifiers, ...row }) => ({
+    ...row,
+    ...(hashedIdentifiers === undefined ? {} : { hashedIdentifiers: { ...hashedIdentifiers } }),
+  }));
+  const { count } = await deps.prisma.audienceSync.createMany({ data, skipDuplicates: true });
   return count;
 }
 
@@ -181,6 +193,7 @@ const claimedRowSchema = z.object({
   leadId: z.string(),
   action: z.enum(['add', 'remove']),
   attempts: z.number().int(),
+  hashedIdentifiers: hashedIdentifiersSchema.nullable(),
 });
 
 type ClaimedRow = z.output<typeof claimedRowSchema>;
@@ -198,7 +211,7 @@ async function claim(
       ORDER BY created_at, key
       LIMIT ${limit}::int
       FOR UPDATE SKIP LOCKED)
-    RETURNING key, audience, lead_id AS "leadId", action, attempts`;
+    RETURNING key, audience, lead_id AS "leadId", action, attempts, hashed_identifiers AS "hashedIdentifiers"`;
   return rows.map((row) => claimedRowSchema.parse(row));
 }
 
@@ -282,6 +295,12 @@ function skipReason(
   lead: { email: string | null; phone: string | null; erasedAt: Date | null } | undefined,
   currentAudience: string | null,
 ): HashedIdentifiers | string {
+  // Leaving at erasure: the address is gone, the hashes taken before it went are not.
+  if (row.action === 'remove' && row.hashedIdentifiers !== null) {
+    return currentAudience === row.audience
+      ? `superseded: the lead is in "${row.audience}" again`
+      : row.hashedIdentifiers;
+  }
   if (lead === undefined) return 'lead not found';
   const identifiers = identifiersOf(lead);
   if (!identifiers.ok) return identifiers.problem;

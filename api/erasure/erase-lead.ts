@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
+import { identifiersOf } from '../../activities/audiences/audience-identifiers';
+import { currentAudiences } from '../../activities/audiences/audience-membership';
 import { Prisma } from '../../prisma/generated/client';
 import type { AppDeps } from '../app-deps';
 import { contactHashes } from './contact-hash';
@@ -32,7 +34,26 @@ export async function eraseLead(
   const erasedAt = lead.erasedAt ?? new Date();
 
   if (!alreadyErased) {
+    // Leaving the ad audiences matters as much as the rest: the leave carries
+    // the hashes the platforms remove the person by, taken before the address goes.
+    const audience = (await currentAudiences(prisma, [lead.id])).get(lead.id) ?? null;
+    const identifiers = identifiersOf({ email: lead.email, phone: lead.phone, erasedAt: null });
     await prisma.$transaction(async (tx) => {
+      if (audience !== null) {
+        await tx.audienceChange.createMany({
+          data: [
+            {
+              key: `${lead.workflowId}:erasure:audience`,
+              leadId: lead.id,
+              fromAudience: audience,
+              toAudience: null,
+              changedAt: erasedAt,
+              ...(identifiers.ok ? { hashedIdentifiers: { ...identifiers.identifiers } } : {}),
+            },
+          ],
+          skipDuplicates: true,
+        });
+      }
       // First, so a send that is retrying finds the stop and does not go out.
       await tx.suppression.createMany({
         data: [{ key: `${lead.workflowId}:suppression`, leadId: lead.id, reason: ERASED, source: 'erasure' }],

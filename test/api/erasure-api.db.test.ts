@@ -1,6 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { hashEmail, hashPhone } from '../../activities/audiences/audience-identifiers';
+import type { AudiencePlatform } from '../../activities/audiences/audience-platform';
+import { runAudienceSyncOnce } from '../../activities/audiences/audience-sync';
 import { contactHashes } from '../../api/erasure/contact-hash';
+import { createLogger } from '../../config/logger';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startTestWorker } from '../support/nurture-worker';
@@ -70,6 +74,17 @@ describe('DELETE /v1/leads/:id', () => {
       (n) => n > 0,
     );
 
+    // The lead sits in a retargeting audience the platforms know it in.
+    await db.prisma.audienceChange.create({
+      data: {
+        key: `${id}:test:audience`,
+        leadId: id,
+        fromAudience: null,
+        toAudience: 'nurture',
+        changedAt: new Date(),
+      },
+    });
+
     const reader = await api.keyWith(['read', 'enroll', 'events', 'handoff']);
     expect((await call('DELETE', `/v1/leads/${id}`, undefined, reader)).status).toBe(403);
 
@@ -109,6 +124,27 @@ describe('DELETE /v1/leads/:id', () => {
       .describe()
       .catch(() => null);
     expect(description === null || description.status.name === 'TERMINATED').toBe(true);
+
+    // It leaves the audience on every platform, removed by the hashes taken before erasure.
+    const removed: { audience: string; members: unknown[] }[] = [];
+    const platform: AudiencePlatform = {
+      name: `test-${id}`,
+      maxBatchSize: 100,
+      handles: () => true,
+      addMembers: () => Promise.reject(new Error('nothing may be added')),
+      removeMembers: (audience, members) => {
+        removed.push({ audience, members: [...members] });
+        return Promise.resolve({ received: members.length, invalid: 0, rejected: [] });
+      },
+    };
+    await runAudienceSyncOnce({ prisma: db.prisma, platforms: [platform], logger: createLogger('silent') });
+    const mine = removed.filter((r) => r.audience === 'nurture');
+    expect(mine).toEqual([
+      {
+        audience: 'nurture',
+        members: [{ emailSha256: hashEmail(email), phoneSha256: hashPhone('+14155550199') }],
+      },
+    ]);
 
     expect((await call('GET', `/v1/leads/${id}`)).status).toBe(410);
     const again = await call('DELETE', `/v1/leads/${id}`);

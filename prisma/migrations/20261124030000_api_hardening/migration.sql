@@ -5,6 +5,10 @@ ALTER TABLE "leads" ADD COLUMN "erased_at" TIMESTAMPTZ(3);
 -- AlterTable: when the provider was last called for a touch (reconciliation of unknown outcomes).
 ALTER TABLE "touches" ADD COLUMN "attempted_at" TIMESTAMPTZ(3);
 
+-- AlterTable: a leave written at erasure carries the hashes the platforms need
+-- to remove the person, since the address itself is gone by the time it syncs.
+ALTER TABLE "audience_changes" ADD COLUMN "hashed_identifiers" JSONB;
+
 -- CreateTable
 CREATE TABLE "api_keys" (
     "id" TEXT NOT NULL,
@@ -69,6 +73,7 @@ CREATE TABLE "audience_syncs" (
     "status" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "error" TEXT,
+    "hashed_identifiers" JSONB,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "synced_at" TIMESTAMPTZ(3),
 
