@@ -7,6 +7,7 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { leadsRouter } from './routes/leads';
+import { outboxRouter } from './routes/outbox';
 import { plansRouter } from './routes/plans';
 import { tasksRouter } from './routes/tasks';
 import { unsubscribeRouter } from './routes/unsubscribe';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(eventsRouter(deps));
   app.use(audiencesRouter(deps));
   app.use(tasksRouter(deps));
+  app.use(outboxRouter(deps));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -13,6 +13,7 @@ import { BULK_MAX_ROWS } from '../enrollment/bulk-upload';
 import { audienceListSchema, audienceParamsSchema } from '../routes/audiences';
 import { unmatchedQuerySchema } from '../routes/events';
 import { bulkQuerySchema, jobErrorsQuerySchema, jobParamsSchema } from '../routes/jobs';
+import { outboxListSchema, outboxQuerySchema } from '../routes/outbox';
 import { planParamsSchema } from '../routes/plans';
 import {
   completeTaskSchema,
@@ -379,6 +380,14 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       404: problem('No such task.'),
       409: problem('The task is closed.'),
     },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/outbox',
+    summary: 'What the embedded provider delivered (the default with no provider accounts), newest first',
+    scopes: ['read'],
+    request: { query: outboxQuerySchema },
+    responses: { 200: json('Messages.', outboxListSchema) },
   });
   const unsubscribeToken = z.strictObject({ token: z.string().describe('The signed token from the email.') });
   registry.registerPath({

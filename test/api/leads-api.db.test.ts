@@ -1,5 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import type { Scope } from '../../api/auth/scopes';
+import { fullStateQuery } from '../../workflows/definitions';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startTestWorker } from '../support/nurture-worker';
@@ -14,6 +16,7 @@ let running: Promise<void>;
 let closeApi: () => Promise<void>;
 let base: string;
 let auth: Record<string, string>;
+let keyWith: (scopes: Scope[]) => Promise<Record<string, string>>;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
@@ -23,6 +26,7 @@ beforeAll(async () => {
   ({
     base,
     auth,
+    keyWith,
     close: closeApi,
   } = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue }));
 });
@@ -210,6 +214,51 @@ describe('POST /v1/leads/:id/events', () => {
     expect(bad.status).toBe(400);
     const paths = (bad.body.issues as { path: string[] }[]).map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['body.type', 'body.occurredAt']));
+  });
+});
+
+describe('GET /v1/outbox and the unsubscribe link in it', () => {
+  test('the embedded provider shows the email it sent; its one-click link unsubscribes the lead', async () => {
+    const id = uniqueLeadId('outbox');
+    expect((await call('POST', '/v1/leads', lead(id, { phone: '+44 20 7946 0958' }))).status).toBe(201);
+    // Stored in E.164 whatever the notation it came in.
+    expect((await db.prisma.lead.findUniqueOrThrow({ where: { id } })).phone).toBe('+442079460958');
+
+    const outbox = await eventually(
+      () => call('GET', `/v1/outbox?leadId=${id}&channel=email`),
+      (reply) => (reply.body.items as unknown[]).length > 0,
+    );
+    const [message] = outbox.body.items as {
+      leadId: string;
+      recipient: string;
+      subject: string;
+      body: string;
+    }[];
+    expect(message).toMatchObject({ leadId: id, recipient: 'ada@example.com' });
+    expect(message?.body).toContain('Ada');
+    const link = /https:\/\/nurture\.example\.com(\/u\/[\w.-]+)/.exec(message?.body ?? '')?.[1];
+    expect(link).toBeDefined();
+
+    // A mail scanner following the link changes nothing; the RFC 8058 POST unsubscribes.
+    expect((await fetch(`${base}${String(link)}`)).status).toBe(200);
+    expect(await db.prisma.event.count({ where: { leadId: id, type: 'email.unsubscribed' } })).toBe(0);
+    const oneClick = await fetch(`${base}${String(link)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    const state = await eventually(
+      () => env.client.workflow.getHandle(`nurture-${id}`).query(fullStateQuery),
+      (full) => full.emailBlocked === 'unsubscribed',
+    );
+    expect(state.emailBlocked).toBe('unsubscribed');
+  });
+
+  test('needs the read scope; a bad filter is a 400 problem', async () => {
+    expect((await call('GET', '/v1/outbox?channel=fax')).status).toBe(400);
+    const noRead = await fetch(`${base}/v1/outbox`, { headers: await keyWith(['enroll']) });
+    expect(noRead.status).toBe(403);
   });
 });
 
