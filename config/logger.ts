@@ -28,13 +28,39 @@ export const REDACTED_PATHS = [
   '*.apiKey',
   'password',
   '*.password',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'accessToken',
+  '*.accessToken',
+  'authToken',
+  '*.authToken',
 ];
+
+const EMAIL_IN_TEXT = /[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+/g;
+const PHONE_IN_TEXT = /\+\d[\d\s().-]{6,18}\d/g;
+
+/** Addresses and numbers inside free text (a provider's error message, a stack) are redacted too. */
+export function scrubText(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, '[email]').replace(PHONE_IN_TEXT, '[phone]');
+}
+
+function scrubbedError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const key of ['message', 'stack']) {
+    const value = serialized[key];
+    if (typeof value === 'string') serialized[key] = scrubText(value);
+  }
+  return serialized;
+}
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: scrubbedError },
       base: { service: 'durable-nurture' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
