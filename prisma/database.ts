@@ -15,7 +15,14 @@ export function createPrismaClient(
   // interleave ("bind message supplies 2 parameters, but prepared statement
   // requires 3"). One connection per process keeps each statement whole.
   const max = options.embedded === true ? 1 : 5;
-  const adapter = new PrismaPg({ connectionString, max }, schema === undefined ? {} : { schema });
+  // Prisma qualifies its own queries with the schema; raw SQL (claims with
+  // SKIP LOCKED, erasure) finds its tables through the search path.
+  const searchPath =
+    schema === undefined ? {} : { options: `-c search_path="${schema.replace(/"/g, '""')}"` };
+  const adapter = new PrismaPg(
+    { connectionString, max, ...searchPath },
+    schema === undefined ? {} : { schema },
+  );
   return new PrismaClient({ adapter });
 }
 

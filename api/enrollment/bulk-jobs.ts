@@ -12,7 +12,11 @@ export type BulkJobStatus = 'receiving' | 'queued' | 'running' | 'completed' | '
 export interface StoredRow {
   row: number;
   leadId: string | null;
-  payload: Prisma.InputJsonValue | null;
+  /**
+   * The validated lead as JSON text: an upload of 100k rows is held until it
+   * is all read, and text costs a fraction of the parsed objects.
+   */
+  payload: string | null;
   issues: ProblemIssue[] | null;
 }
 
@@ -34,7 +38,7 @@ export async function storeRows(prisma: PrismaClient, jobId: string, rows: Store
         row: r.row,
         leadId: r.leadId,
         status: r.issues === null ? 'pending' : 'failed',
-        payload: r.payload ?? Prisma.DbNull,
+        payload: r.payload === null ? Prisma.DbNull : (JSON.parse(r.payload) as Prisma.InputJsonValue),
         issues: r.issues === null ? Prisma.DbNull : (r.issues as unknown as Prisma.InputJsonValue),
       })),
       skipDuplicates: true,

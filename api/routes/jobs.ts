@@ -121,5 +121,5 @@ function toStoredRow(
     typeof withPlan === 'object' && withPlan !== null && 'id' in withPlan ? withPlan.id : undefined;
   const leadId = leadIdSchema.safeParse(candidate).data ?? null;
   if (!parsed.success) return { row: line.row, leadId, payload: null, issues: issuesOf(parsed.error) };
-  return { row: line.row, leadId: parsed.data.id, payload: parsed.data, issues: null };
+  return { row: line.row, leadId: parsed.data.id, payload: JSON.stringify(parsed.data), issues: null };
 }
