@@ -1,0 +1,294 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import { workflowEventId } from '../../api/inbox/event-inbox';
+import { fullStateQuery, leadEventSignal, nurtureStateQuery } from '../../workflows/definitions';
+import { workflowIdForLead } from '../../workflows/ids';
+import type { nurtureWorkflow } from '../../workflows/nurture-workflow';
+import type { ApiProcessReady, CrashPoint } from '../support/api-process';
+import { insertLead } from '../support/builders';
+import { eventually } from '../support/eventually';
+import { startTestWorker } from '../support/nurture-worker';
+import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { openTestDatabase, type TestDatabase } from '../support/test-database';
+
+/**
+ * The API is killed (SIGKILL) between receiving a Cal.com webhook and
+ * answering it, so the provider sees no 2xx and redelivers the same bytes to
+ * a restarted API. The event must take effect exactly once, whichever side of
+ * the Temporal signal the crash fell on. The API runs in child processes
+ * (test/support/api-process.ts); Temporal, the worker and the database stay
+ * in this process, the database served over the wire so the children reach it.
+ */
+
+const SECRET = 'calcom-crash-test-secret';
+const ROOT = path.join(__dirname, '../..');
+const API_PROCESS = path.join(__dirname, '../support/api-process.ts');
+const fixture = (name: string) =>
+  readFileSync(path.join(__dirname, `../fixtures/webhooks/${name}.json`), 'utf8');
+const bookingCreated = fixture('calcom-booking-created');
+const bookingCancelled = fixture('calcom-booking-cancelled');
+
+type Nurture = WorkflowHandle<typeof nurtureWorkflow>;
+
+let env: TestWorkflowEnvironment | undefined;
+let db: TestDatabase | undefined;
+let worker: { worker: Worker; running: Promise<void>; taskQueue: string } | undefined;
+const children = new Set<ApiChild>();
+
+beforeAll(async () => {
+  const [startedEnv, openedDb] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  env = startedEnv;
+  db = openedDb;
+  const started = await startTestWorker(env, db.prisma);
+  worker = { ...started, running: started.worker.run() };
+}, 90_000);
+
+afterAll(async () => {
+  // Children first: they hold connections to the database and Temporal closed below.
+  await Promise.allSettled([...children].map((child) => child.stop()));
+  if (worker !== undefined) {
+    worker.worker.shutdown();
+    await worker.running;
+  }
+  await env?.teardown();
+  await db?.close();
+}, 90_000);
+
+function setup() {
+  if (env === undefined || db === undefined || worker === undefined) throw new Error('beforeAll failed');
+  return { env, db, taskQueue: worker.taskQueue };
+}
+
+interface ApiChild {
+  base: string;
+  /** How the process ended; pending while it runs. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  stop: () => Promise<void>;
+}
+
+const readySchema = z.object({ listening: z.number().int() }) satisfies z.ZodType<ApiProcessReady>;
+
+/** Starts the API in a child process and resolves once it listens (never on a timer). */
+async function startApiChild(crash?: CrashPoint): Promise<ApiChild> {
+  const { env, db, taskQueue } = setup();
+  const args = ['--import', 'tsx', API_PROCESS];
+  if (crash !== undefined) args.push(`--crash=${crash}`);
+  if (db.kind === 'pglite') args.push('--embedded-db');
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      CALCOM_WEBHOOK_SECRET: SECRET,
+      // TEST_LOG=info shows the child's request log in the failure output.
+      LOG_LEVEL: process.env.TEST_LOG ?? 'silent',
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-8_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: z.number().nullable().parse(code),
+    signal: z.string().nullable().parse(signal),
+  }));
+  const handle: ApiChild = {
+    base: '',
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  children.add(handle);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (message) => {
+      const ready = readySchema.safeParse(message);
+      if (ready.success) resolve(ready.data.listening);
+    });
+    // A spawn failure ('error') rejects `exited` itself: reported as is.
+    exited.then(({ code, signal }) => {
+      reject(new Error(`api process ended (${String(code ?? signal)}) before listening:\n${output}`));
+    }, reject);
+  });
+  handle.base = `http://127.0.0.1:${String(port)}`;
+  return handle;
+}
+
+/** One webhook delivery as Cal.com sends it: the body and the hex HMAC-SHA256 of its bytes. */
+interface Delivery {
+  body: string;
+  signature: string;
+}
+
+function calcomDelivery(template: string, email: string, uid: string): Delivery {
+  const body = template
+    .replaceAll('john.doe@example.com', email)
+    .replace(/"uid": "[^"]*"/, `"uid": "${uid}"`);
+  return { body, signature: createHmac('sha256', SECRET).update(body).digest('hex') };
+}
+
+function deliver(base: string, delivery: Delivery): Promise<Response> {
+  return fetch(`${base}/webhooks/calcom`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-cal-signature-256': delivery.signature },
+    body: delivery.body,
+  });
+}
+
+/** The socket-level cause of a failed fetch: what a provider sees when the API dies mid-request. */
+async function connectionFailure(request: Promise<Response>): Promise<string> {
+  const outcome = await request.then(
+    (response) => ({ response }),
+    (error: unknown) => ({ error }),
+  );
+  if ('response' in outcome)
+    throw new Error(`expected no answer, got HTTP ${String(outcome.response.status)}`);
+  // Not `instanceof TypeError`: fetch's errors come from another realm than jest's globals.
+  const failure = z
+    .object({ message: z.string(), cause: z.object({ code: z.string() }) })
+    .parse(outcome.error);
+  expect(failure.message).toBe('fetch failed');
+  return failure.cause.code;
+}
+
+async function startNurture(prefix: string): Promise<{ leadId: string; email: string; handle: Nurture }> {
+  const { env, db, taskQueue } = setup();
+  const email = `${prefix}-${String(Date.now())}@example.com`;
+  const input = await insertLead(db.prisma, { email });
+  const handle = await env.client.workflow.start<typeof nurtureWorkflow>('nurtureWorkflow', {
+    taskQueue,
+    workflowId: workflowIdForLead(input.leadId),
+    args: [input],
+  });
+  await eventually(
+    () => handle.query(nurtureStateQuery),
+    (s) => s.phase === 'awaiting-open',
+  );
+  return { leadId: input.leadId, email, handle };
+}
+
+const signalledEventSchema = z.object({ id: z.string() });
+
+/**
+ * How many times the event reached the workflow (signals in its history), and
+ * whether a workflow task completed after the last one, i.e. the worker has
+ * handled it and a query now reflects it.
+ */
+async function signalsOf(handle: Nurture, eventId: string): Promise<{ count: number; handled: boolean }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  let count = 0;
+  let last = -1;
+  events.forEach((event, index) => {
+    const signalled = event.workflowExecutionSignaledEventAttributes;
+    const payload = signalled?.input?.payloads?.[0];
+    if (signalled?.signalName !== leadEventSignal.name || payload === undefined) return;
+    if (signalledEventSchema.parse(defaultPayloadConverter.fromPayload(payload)).id !== eventId) return;
+    count += 1;
+    last = index;
+  });
+  const handled = events.slice(last + 1).some((event) => event.workflowTaskCompletedEventAttributes != null);
+  return { count, handled };
+}
+
+async function decisionsAbout(leadId: string, reasonStart: string) {
+  return (await setup().db.prisma.decision.findMany({ where: { leadId } })).filter((d) =>
+    d.reason.startsWith(reasonStart),
+  );
+}
+
+describe('the API killed between receiving a webhook and acknowledging it', () => {
+  test('after recording, before signalling: the redelivery converts the nurture exactly once', async () => {
+    const { db } = setup();
+    const { leadId, email, handle } = await startNurture('crash-before-signal');
+    const delivery = calcomDelivery(bookingCreated, email, `uid-${leadId}`);
+    const eventId = workflowEventId('calcom', `BOOKING_CREATED:uid-${leadId}`);
+
+    const crashing = await startApiChild('before-signal');
+    expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain(
+      await connectionFailure(deliver(crashing.base, delivery)),
+    );
+    expect(await crashing.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // The crash fell where intended: stored, but the workflow never heard of it.
+    const stored = await db.prisma.event.findMany({ where: { leadId } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.signaledAt).toBeNull();
+    expect((await signalsOf(handle, eventId)).count).toBe(0);
+
+    // The provider got no 2xx: it redelivers the very same bytes, to a restarted API.
+    const restarted = await startApiChild();
+    const reply = await deliver(restarted.base, delivery);
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toEqual({ received: 1, ignored: 0 });
+
+    expect(await handle.result()).toEqual({ status: 'converted' });
+    const events = await db.prisma.event.findMany({ where: { leadId } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ source: 'calcom', type: 'meeting.booked', id: stored[0]?.id });
+    expect(events[0]?.signaledAt).not.toBeNull();
+    expect(await signalsOf(handle, eventId)).toEqual({ count: 1, handled: true });
+    expect(await decisionsAbout(leadId, 'meeting booked')).toHaveLength(1);
+  }, 90_000);
+
+  test('after signalling, before answering: the workflow drops the redelivered event it already applied', async () => {
+    const { db } = setup();
+    // A cancellation, not a booking: the nurture stays open, so the redelivered
+    // signal really reaches the workflow and its de-duplication is what is tested
+    // (a converted nurture would have closed and refused the second signal).
+    const { leadId, email, handle } = await startNurture('crash-after-signal');
+    const delivery = calcomDelivery(bookingCancelled, email, `uid-${leadId}`);
+    const eventId = workflowEventId('calcom', `BOOKING_CANCELLED:uid-${leadId}`);
+
+    const crashing = await startApiChild('after-signal');
+    expect(['ECONNRESET', 'UND_ERR_SOCKET']).toContain(
+      await connectionFailure(deliver(crashing.base, delivery)),
+    );
+    expect(await crashing.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // Signalled, then killed before the record was marked and before the 2xx.
+    expect((await db.prisma.event.findMany({ where: { leadId } })).map((e) => e.signaledAt)).toEqual([null]);
+    const applied = await eventually(
+      () => handle.query(fullStateQuery),
+      (s) => s.seenEventIds.includes(eventId),
+    );
+    await eventually(
+      () => decisionsAbout(leadId, 'meeting canceled'),
+      (rows) => rows.length === 1,
+    );
+
+    const restarted = await startApiChild();
+    const reply = await deliver(restarted.base, delivery);
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toEqual({ received: 1, ignored: 0 });
+
+    // Both signals reached the workflow; wait until the worker has handled the second.
+    await eventually(
+      () => signalsOf(handle, eventId),
+      (s) => s.count === 2 && s.handled,
+    );
+    const state = await handle.query(fullStateQuery);
+    expect(state.seenEventIds.filter((id) => id === eventId)).toHaveLength(1);
+    expect(state.decisionCount).toBe(applied.decisionCount);
+    expect(state.status).toBe(applied.status);
+    expect(await decisionsAbout(leadId, 'meeting canceled')).toHaveLength(1);
+    const events = await db.prisma.event.findMany({ where: { leadId } });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.signaledAt).not.toBeNull();
+  }, 90_000);
+});
