@@ -193,6 +193,6 @@ async function renderForLead(
     firstName: lead?.firstName ?? null,
     lastName: lead?.lastName ?? null,
     company: lead?.company ?? null,
-    ownerName: lead?.ownerId ?? null,
+    ownerName: lead?.ownerName ?? null,
   });
 }

@@ -106,7 +106,7 @@ export function createSendTouch(deps: SendTouchDeps) {
       firstName: lead.firstName,
       lastName: lead.lastName,
       company: lead.company,
-      ownerName: lead.ownerId,
+      ownerName: lead.ownerName,
       ...input.vars,
     };
     const body = await renderTemplate(input.body, context);

@@ -10,6 +10,7 @@ export const CSV_LEAD_COLUMNS = [
   'company',
   'timezone',
   'ownerId',
+  'ownerName',
   'companyId',
   'persona',
   'industry',

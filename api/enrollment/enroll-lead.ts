@@ -62,6 +62,7 @@ export async function enrollLead(deps: EnrollDeps, body: EnrollLead): Promise<En
     companyId: body.companyId ?? null,
     timezone: body.timezone,
     ownerId: body.ownerId ?? null,
+    ownerName: body.ownerName ?? null,
     persona: body.persona ?? null,
     industry: body.industry ?? null,
     stage: body.stage ?? null,

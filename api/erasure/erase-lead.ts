@@ -11,7 +11,7 @@ export interface ErasureResult {
   erasedAt: string;
   alreadyErased: boolean;
   /** What became of the nurture's Temporal history (signals may carry event data). */
-  history: 'deleted' | 'not-found' | 'retained';
+  history: 'delete-requested' | 'not-found' | 'retained';
 }
 
 type ErasureDeps = Pick<AppDeps, 'prisma' | 'temporal'> & { logger: Logger };
@@ -141,7 +141,8 @@ async function endAndDeleteNurture(deps: ErasureDeps, workflowId: string): Promi
     for (const runId of runIds) {
       await service.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId, runId } });
     }
-    return 'deleted';
+    // The server deletes asynchronously: the answer says the deletion was accepted.
+    return 'delete-requested';
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return 'not-found';
     deps.logger.warn(

@@ -123,6 +123,7 @@ export function leadsRouter(deps: AppDeps): Router {
         companyId: lead.companyId,
         timezone: lead.timezone,
         ownerId: lead.ownerId,
+        ownerName: lead.ownerName,
         persona: lead.persona,
         industry: lead.industry,
         stage: lead.stage,

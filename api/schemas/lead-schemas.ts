@@ -56,6 +56,8 @@ export const enrollLeadSchema = z.strictObject({
   company: z.string().min(1).max(200).optional(),
   timezone: timezoneSchema.default('UTC'),
   ownerId: z.string().min(1).max(128).optional(),
+  /** The owning rep's name, as messages sign it ("Sam Carter"); templates fall back when absent. */
+  ownerName: z.string().min(1).max(100).optional(),
   /** Your CRM's account id: colleagues share it (account-level stop). Else the email domain is used. */
   companyId: z.string().min(1).max(128).optional(),
   /** Segment fields the plan's eligibility rules look at. */

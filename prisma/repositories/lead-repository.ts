@@ -11,6 +11,7 @@ export interface NewLead {
   company: string | null;
   timezone: string;
   ownerId: string | null;
+  ownerName: string | null;
   companyId: string | null;
   emailDomain: string;
   persona: string | null;

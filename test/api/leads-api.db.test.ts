@@ -220,7 +220,12 @@ describe('POST /v1/leads/:id/events', () => {
 describe('GET /v1/outbox and the unsubscribe link in it', () => {
   test('the embedded provider shows the email it sent; its one-click link unsubscribes the lead', async () => {
     const id = uniqueLeadId('outbox');
-    expect((await call('POST', '/v1/leads', lead(id, { phone: '+44 20 7946 0958' }))).status).toBe(201);
+    const enrolled = await call(
+      'POST',
+      '/v1/leads',
+      lead(id, { phone: '+44 20 7946 0958', ownerName: 'Sam Carter' }),
+    );
+    expect(enrolled.status).toBe(201);
     // Stored in E.164 whatever the notation it came in.
     expect((await db.prisma.lead.findUniqueOrThrow({ where: { id } })).phone).toBe('+442079460958');
 
@@ -236,6 +241,9 @@ describe('GET /v1/outbox and the unsubscribe link in it', () => {
     }[];
     expect(message).toMatchObject({ leadId: id, recipient: 'ada@example.com' });
     expect(message?.body).toContain('Ada');
+    // Signed by the rep's name, not the CRM id of the owner.
+    expect(message?.body).toContain('Sam Carter');
+    expect(message?.body).not.toContain('rep-7');
     const link = /https:\/\/nurture\.example\.com(\/u\/[\w.-]+)/.exec(message?.body ?? '')?.[1];
     expect(link).toBeDefined();
 

@@ -2,6 +2,9 @@
 ALTER TABLE "leads" ALTER COLUMN "email" DROP NOT NULL;
 ALTER TABLE "leads" ADD COLUMN "erased_at" TIMESTAMPTZ(3);
 
+-- AlterTable: the owning rep's name, signed under messages (the owner id is a CRM id).
+ALTER TABLE "leads" ADD COLUMN "owner_name" TEXT;
+
 -- AlterTable: when the provider was last called for a touch (reconciliation of unknown outcomes).
 ALTER TABLE "touches" ADD COLUMN "attempted_at" TIMESTAMPTZ(3);
 
