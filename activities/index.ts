@@ -5,13 +5,14 @@ import type { EmailChannel, SmsChannel } from './message-channels';
 import type { NotificationSink } from './notification-sink';
 import { createPauseAccount } from './pause-account';
 import { createSendTouch } from './send-touch';
+import type { UnsubscribeSecret } from './unsubscribe-link';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
   email: EmailChannel;
   sms: SmsChannel;
   /** Signed unsubscribe links in every email: where they point and the key that signs them. */
-  unsubscribe: { baseUrl: string; secret: string };
+  unsubscribe: { baseUrl: string; secret: UnsubscribeSecret };
   crm: NotificationSink;
   alerts: NotificationSink;
 }

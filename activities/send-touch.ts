@@ -7,7 +7,7 @@ import {
   TransientProviderError,
 } from './providers/provider-errors';
 import { renderTemplate } from './render-template';
-import { unsubscribeUrl } from './unsubscribe-link';
+import { unsubscribeUrl, type UnsubscribeSecret } from './unsubscribe-link';
 
 export interface SendTouchInput {
   channel: 'email' | 'sms';
@@ -33,14 +33,11 @@ export interface SendTouchDeps {
   email: EmailChannel;
   sms: SmsChannel;
   /** Where the signed unsubscribe links point (PUBLIC_BASE_URL) and the key that signs them. */
-  unsubscribe: { baseUrl: string; secret: string };
+  unsubscribe: { baseUrl: string; secret: UnsubscribeSecret };
 }
 
 /** Events after which nothing may go out, whatever the workflow has not yet seen. */
 const STOPPING_EVENTS = ['meeting.booked', 'email.spam_reported'];
-
-/** Providers with no later delivery report: accepted is as delivered as it gets. */
-const DELIVERED_ON_ACCEPT = new Set(['outbox', 'smtp']);
 
 /** A bad key or sender is fixed by an operator, not by time: retry slowly until it is. */
 const CONFIGURATION_RETRY_MS = 5 * 60_000;
@@ -88,19 +85,14 @@ export function createSendTouch(deps: SendTouchDeps) {
       return {
         outcome: 'sent',
         providerMessageId: touch.providerMessageId,
-        delivered: DELIVERED_ON_ACCEPT.has(touch.provider),
+        // Only the outbox is sure; a retried SMTP touch may have been counted as sent unseen.
+        delivered: touch.provider === 'outbox',
       };
     }
     if (touch.status === 'failed')
       return { outcome: 'failed', reason: touch.failureReason ?? 'failed earlier' };
-
-    // Defence in depth: a stop the workflow has not applied yet (a booking
-    // recorded while this activity was retrying) still prevents the send.
-    const stop = await stoppedBecause(prisma, input.leadId, input.channel);
-    if (stop !== null) return fail(prisma, input.touchKey, `not sent: ${stop}`);
-    if (input.notAfter !== null && Date.now() > Date.parse(input.notAfter)) {
-      return fail(prisma, input.touchKey, 'not sent: the send window closed while the provider was failing');
-    }
+    const seen: Claim = { key: touch.key, status: touch.status, attemptedAt: touch.attemptedAt };
+    const unknownOutcome = touch.status === CALLING;
 
     const context = {
       firstName: lead.firstName,
@@ -110,9 +102,11 @@ export function createSendTouch(deps: SendTouchDeps) {
       ...input.vars,
     };
     const body = await renderTemplate(input.body, context);
+    const unknownNote = unknownOutcome ? ' (an earlier call may have reached the provider)' : '';
     let message: { channel: 'email'; email: OutboundEmail } | { channel: 'sms'; sms: OutboundSms };
     if (input.channel === 'email') {
-      if (lead.email === null) return fail(prisma, input.touchKey, 'lead erased: no email address on file');
+      if (lead.email === null)
+        return fail(prisma, seen, `lead erased: no email address on file${unknownNote}`);
       message = {
         channel: 'email',
         email: {
@@ -128,26 +122,60 @@ export function createSendTouch(deps: SendTouchDeps) {
         },
       };
     } else {
-      if (lead.phone === null) return fail(prisma, input.touchKey, 'no phone number on file');
+      if (lead.phone === null) return fail(prisma, seen, `no phone number on file${unknownNote}`);
       message = { channel: 'sms', sms: { touchKey: input.touchKey, leadId: lead.id, to: lead.phone, body } };
     }
 
-    const earlier = await reconcileEarlierCall(deps, touch, message);
-    if (earlier !== null) return record(prisma, input.touchKey, earlier);
+    // What the provider did with an earlier call comes first: a message that
+    // went out is recorded as sent, even if a stop arrived since.
+    if (unknownOutcome) {
+      const earlier = await reconcileEarlierCall(deps, touch, message);
+      if (earlier !== null) return record(prisma, seen, earlier);
+    }
 
-    await prisma.touch.update({
-      where: { key: input.touchKey },
-      data: { status: CALLING, attemptedAt: new Date() },
+    // Defence in depth: a stop the workflow has not applied yet (a booking
+    // recorded while this activity was retrying) still prevents the send.
+    const stop = await stoppedBecause(prisma, input.leadId, input.channel);
+    if (stop !== null) return fail(prisma, seen, `not sent: ${stop}`);
+    if (input.notAfter !== null && Date.now() > Date.parse(input.notAfter)) {
+      return fail(prisma, seen, 'not sent: the send window closed while the provider was failing');
+    }
+
+    // The claim: only the attempt that moves the row from what it read to
+    // `calling` may call the provider. A stalled attempt that Temporal already
+    // replaced finds the row changed and stops here instead of sending again.
+    const mine: Claim = { key: touch.key, status: CALLING, attemptedAt: new Date() };
+    const claimed = await prisma.touch.updateMany({
+      where: { key: seen.key, status: seen.status, attemptedAt: seen.attemptedAt },
+      data: { status: CALLING, attemptedAt: mine.attemptedAt },
     });
+    if (claimed.count === 0) throw movedOn(touch.key);
+
     let result: SendOutcome;
     try {
       result =
         message.channel === 'email' ? await deps.email.send(message.email) : await deps.sms.send(message.sms);
     } catch (error) {
-      throw await asActivityFailure(prisma, input.touchKey, error);
+      throw await asActivityFailure(prisma, mine, error);
     }
-    return record(prisma, input.touchKey, result);
+    return record(prisma, mine, result);
   };
+}
+
+/** The row as one attempt last saw it; every write is conditional on it. */
+interface Claim {
+  key: string;
+  status: string;
+  attemptedAt: Date | null;
+}
+
+const claimed = (claim: Claim) => ({ key: claim.key, status: claim.status, attemptedAt: claim.attemptedAt });
+
+function movedOn(key: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'TouchMovedOn',
+    message: `another attempt moved touch ${key} on; the next attempt reads its outcome`,
+  });
 }
 
 /**
@@ -167,21 +195,38 @@ async function reconcileEarlierCall(
     if (message.channel === 'email') return (await deps.email.reconcile?.(message.email, attempt)) ?? null;
     return (await deps.sms.reconcile?.(message.sms, attempt)) ?? null;
   } catch (error) {
-    throw await asActivityFailure(deps.prisma, touch.key, error, { keepCalling: true });
+    const seen = { key: touch.key, status: touch.status, attemptedAt: touch.attemptedAt };
+    throw await asActivityFailure(deps.prisma, seen, error, { keepCalling: true });
   }
 }
 
-async function record(prisma: PrismaClient, key: string, result: SendOutcome): Promise<TouchOutcome> {
-  if (result.status === 'rejected') return fail(prisma, key, result.reason);
-  await prisma.touch.update({
-    where: { key },
+async function record(prisma: PrismaClient, claim: Claim, result: SendOutcome): Promise<TouchOutcome> {
+  if (result.status === 'rejected') return fail(prisma, claim, result.reason);
+  const { count } = await prisma.touch.updateMany({
+    where: claimed(claim),
     data: { status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() },
   });
+  if (count === 0) return outcomeRecordedBy(prisma, claim.key);
   return {
     outcome: 'sent',
     providerMessageId: result.providerMessageId,
     delivered: result.deliveredOnAccept,
   };
+}
+
+/** Another attempt wrote the outcome first: its record is the answer. */
+async function outcomeRecordedBy(prisma: PrismaClient, key: string): Promise<TouchOutcome> {
+  const touch = await prisma.touch.findUniqueOrThrow({ where: { key } });
+  if (touch.status === 'sent' && touch.providerMessageId !== null) {
+    return {
+      outcome: 'sent',
+      providerMessageId: touch.providerMessageId,
+      delivered: touch.provider === 'outbox',
+    };
+  }
+  if (touch.status === 'failed')
+    return { outcome: 'failed', reason: touch.failureReason ?? 'failed earlier' };
+  throw movedOn(key);
 }
 
 /**
@@ -192,14 +237,14 @@ async function record(prisma: PrismaClient, key: string, result: SendOutcome): P
  */
 async function asActivityFailure(
   prisma: PrismaClient,
-  key: string,
+  claim: Claim,
   error: unknown,
   options: { keepCalling?: boolean } = {},
 ): Promise<unknown> {
   if (error instanceof TransientProviderError) {
     // The provider surely did not take this call: the next attempt sends without asking.
     if (!error.outcomeUnknown && options.keepCalling !== true) {
-      await prisma.touch.update({ where: { key }, data: { status: 'sending' } });
+      await prisma.touch.updateMany({ where: claimed(claim), data: { status: 'sending' } });
     }
     return ApplicationFailure.create({
       type: TransientProviderError.type,
@@ -209,7 +254,7 @@ async function asActivityFailure(
   }
   if (error instanceof ProviderConfigurationError) {
     if (options.keepCalling !== true) {
-      await prisma.touch.update({ where: { key }, data: { status: 'sending' } });
+      await prisma.touch.updateMany({ where: claimed(claim), data: { status: 'sending' } });
     }
     return ApplicationFailure.create({
       type: ProviderConfigurationError.type,
@@ -218,8 +263,8 @@ async function asActivityFailure(
     });
   }
   if (error instanceof PermanentProviderError) {
-    await prisma.touch.update({
-      where: { key },
+    await prisma.touch.updateMany({
+      where: claimed(claim),
       data: { status: 'failed', failureReason: `provider refused the request: ${error.message}` },
     });
     return ApplicationFailure.create({
@@ -231,8 +276,12 @@ async function asActivityFailure(
   return error;
 }
 
-async function fail(prisma: PrismaClient, key: string, reason: string): Promise<TouchOutcome> {
-  await prisma.touch.update({ where: { key }, data: { status: 'failed', failureReason: reason } });
+async function fail(prisma: PrismaClient, claim: Claim, reason: string): Promise<TouchOutcome> {
+  const { count } = await prisma.touch.updateMany({
+    where: claimed(claim),
+    data: { status: 'failed', failureReason: reason },
+  });
+  if (count === 0) return outcomeRecordedBy(prisma, claim.key);
   return { outcome: 'failed', reason };
 }
 
@@ -246,12 +295,21 @@ async function stoppedBecause(
   const stopping = await prisma.event.findFirst({ where: { leadId, type: { in: STOPPING_EVENTS } } });
   if (stopping !== null) return `lead stopped by ${stopping.type}`;
   // The latest opt-out/opt-in recorded for the channel wins, even before the workflow applied it.
-  const optTypes = channel === 'sms' ? ['sms.opted_out', 'sms.opted_in'] : ['email.unsubscribed'];
-  const latest = await prisma.event.findFirst({
-    where: { leadId, type: { in: optTypes } },
+  if (channel === 'sms') {
+    const latest = await prisma.event.findFirst({
+      where: { leadId, type: { in: ['sms.opted_out', 'sms.opted_in'] } },
+      orderBy: { occurredAt: 'desc' },
+    });
+    return latest?.type === 'sms.opted_out' ? 'sms opt-out recorded (sms.opted_out)' : null;
+  }
+  // Email has no opt-in event: a later grant of email consent (a new signup) lifts an unsubscribe.
+  const unsubscribed = await prisma.event.findFirst({
+    where: { leadId, type: 'email.unsubscribed' },
     orderBy: { occurredAt: 'desc' },
   });
-  return latest !== null && latest.type !== 'sms.opted_in'
-    ? `${channel} opt-out recorded (${latest.type})`
-    : null;
+  if (unsubscribed === null) return null;
+  const regranted = await prisma.consentChange.findFirst({
+    where: { leadId, channel: 'email', granted: true, occurredAt: { gt: unsubscribed.occurredAt } },
+  });
+  return regranted === null ? 'email opt-out recorded (email.unsubscribed)' : null;
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { UnsubscribeSecret } from '../activities/unsubscribe-link';
 import type { Logger } from '../config/logger';
 import type { PlanCatalog } from '../plans/plan-catalog';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -15,7 +16,7 @@ export interface AppDeps {
   /** Requests per minute per API key; default 1200. */
   rateLimitPerMinute?: number;
   /** Verifies the signed unsubscribe links in emails; unset = /u/… answers 501. */
-  unsubscribeSecret?: string;
+  unsubscribeSecret?: UnsubscribeSecret;
   /** Provider webhook secrets; an unset one turns its endpoint off (501). */
   webhookSecrets?: WebhookSecrets;
 }

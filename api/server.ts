@@ -30,7 +30,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-    unsubscribeSecret: unsubscribeSecret(env),
+    unsubscribeSecret: await unsubscribeSecret(env, prisma),
     webhookSecrets: {
       sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: env.TWILIO_AUTH_TOKEN,

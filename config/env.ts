@@ -94,10 +94,17 @@ export const envSchema = z.object({
   ),
   TWILIO_FROM: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   TWILIO_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
-  /** Signs unsubscribe links (32+ characters); unset with the embedded outbox = generated into DATA_DIR. */
+  /**
+   * Signs unsubscribe links: comma-separated secrets of 32+ characters, the
+   * first signs and all verify (rotation). Unset = one generated into the database.
+   */
   UNSUBSCRIBE_SECRET: z.preprocess(
     emptyAsUndefined,
-    z.string().min(32, 'must be at least 32 characters').optional(),
+    z
+      .string()
+      .transform((text) => text.split(',').map((secret) => secret.trim()))
+      .pipe(z.array(z.string().min(32, 'each secret must be at least 32 characters')).min(1))
+      .optional(),
   ),
   // Retargeting: each platform syncs once its token and audience-id map are set.
   META_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
@@ -126,9 +133,6 @@ function deliveryConfigIssues(env: Env): { path: string[]; message: string }[] {
   }
   if (email && env.EMAIL_FROM === undefined) {
     issues.push({ path: ['EMAIL_FROM'], message: 'is required with SMTP_URL or SENDGRID_API_KEY' });
-  }
-  if (email && env.UNSUBSCRIBE_SECRET === undefined) {
-    issues.push({ path: ['UNSUBSCRIBE_SECRET'], message: 'is required with SMTP_URL or SENDGRID_API_KEY' });
   }
   if ((email || sms) && env.PUBLIC_BASE_URL === undefined) {
     issues.push({ path: ['PUBLIC_BASE_URL'], message: 'is required with a real email or SMS provider' });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Env } from '../config/env';
+import type { UnsubscribeSecret } from '../activities/unsubscribe-link';
 import type { EmailChannel, SmsChannel } from '../activities/message-channels';
 import { createOutboxChannels } from '../activities/outbox-channel';
 import { createSendgridEmailChannel } from '../activities/providers/sendgrid-email-channel';
@@ -12,7 +11,7 @@ import type { PrismaClient } from '../prisma/generated/client';
 export interface DeliveryChannels {
   email: EmailChannel;
   sms: SmsChannel;
-  unsubscribe: { baseUrl: string; secret: string };
+  unsubscribe: { baseUrl: string; secret: UnsubscribeSecret };
   close: () => void;
 }
 
@@ -22,26 +21,26 @@ export function publicBaseUrl(env: Env): string {
 }
 
 /**
- * UNSUBSCRIBE_SECRET, or (embedded default only: env validation requires the
- * variable with a real provider) a secret generated once into DATA_DIR, so
- * links in the outbox keep working across restarts. Exclusive create: the
- * API and the worker may start at once and must agree.
+ * UNSUBSCRIBE_SECRET, or one generated once and kept in the database, so the
+ * worker that signs links and every API process that checks them agree,
+ * however many there are and wherever they run.
  */
-export function unsubscribeSecret(env: Env): string {
+export async function unsubscribeSecret(env: Env, prisma: PrismaClient): Promise<UnsubscribeSecret> {
   if (env.UNSUBSCRIBE_SECRET !== undefined) return env.UNSUBSCRIBE_SECRET;
-  const dir = path.resolve(env.DATA_DIR);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'unsubscribe-secret');
-  try {
-    writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readFileSync(file, 'utf8').trim();
+  await prisma.serviceSetting.createMany({
+    data: [{ name: UNSUBSCRIBE_SECRET_SETTING, value: randomBytes(32).toString('base64url') }],
+    skipDuplicates: true,
+  });
+  const stored = await prisma.serviceSetting.findUniqueOrThrow({
+    where: { name: UNSUBSCRIBE_SECRET_SETTING },
+  });
+  return stored.value;
 }
 
+const UNSUBSCRIBE_SECRET_SETTING = 'unsubscribe-secret';
+
 /** The providers configured in the environment; each channel falls back to the embedded outbox. */
-export function deliveryChannels(env: Env, prisma: PrismaClient): DeliveryChannels {
+export async function deliveryChannels(env: Env, prisma: PrismaClient): Promise<DeliveryChannels> {
   const outbox = createOutboxChannels(prisma);
   const closers: (() => void)[] = [];
   let email: EmailChannel = outbox.email;
@@ -74,7 +73,7 @@ export function deliveryChannels(env: Env, prisma: PrismaClient): DeliveryChanne
   return {
     email,
     sms,
-    unsubscribe: { baseUrl: publicBaseUrl(env), secret: unsubscribeSecret(env) },
+    unsubscribe: { baseUrl: publicBaseUrl(env), secret: await unsubscribeSecret(env, prisma) },
     close: () => {
       for (const close of closers) close();
     },

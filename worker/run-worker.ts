@@ -15,7 +15,7 @@ export interface RunningWorker {
 
 /** Connects to Temporal and polls the task queue until stopped. */
 export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningWorker> {
-  const channels = deliveryChannels(env, prisma);
+  const channels = await deliveryChannels(env, prisma);
   logger.info({ email: channels.email.provider, sms: channels.sms.provider }, 'delivery providers');
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const worker = await createNurtureWorker({

@@ -57,6 +57,9 @@ export interface PlannedSyncRow {
   hashedIdentifiers?: HashedIdentifiers;
 }
 
+/** Far longer than any push takes: a claim this old belongs to a runner that died. */
+const STALE_CLAIM_MS = 10 * 60_000;
+
 export function audienceSyncKey(platform: string, changeKey: string, action: AudienceSyncAction): string {
   return `${platform}:${changeKey}:${action}`;
 }
@@ -142,6 +145,11 @@ export async function runAudienceSyncOnce(
 ): Promise<AudienceSyncPass> {
   const now = deps.now ?? Date.now;
   const pass: AudienceSyncPass = { planned: 0, synced: 0, failed: 0, skipped: 0, retrying: 0, deferred: [] };
+  // Rows a runner took and never finished (its process died mid-push) go back to the queue.
+  await deps.prisma.audienceSync.updateMany({
+    where: { status: 'sending', claimedAt: { lt: new Date(now() - STALE_CLAIM_MS) } },
+    data: { status: 'pending', claimedAt: null },
+  });
   for (const platform of deps.platforms) {
     pass.planned += await planChanges(deps, platform);
     const until = backoff.get(platform.name);
@@ -204,7 +212,7 @@ async function claim(
   limit: number,
 ): Promise<ClaimedRow[]> {
   const rows: unknown[] = await deps.prisma.$queryRaw`
-    UPDATE audience_syncs SET status = 'sending', attempts = attempts + 1
+    UPDATE audience_syncs SET status = 'sending', attempts = attempts + 1, claimed_at = now()
     WHERE status = 'pending' AND key IN (
       SELECT key FROM audience_syncs
       WHERE platform = ${platform.name} AND status = 'pending'

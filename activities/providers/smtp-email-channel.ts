@@ -109,7 +109,9 @@ export function createSmtpEmailChannel(config: SmtpEmailConfig): SmtpEmailChanne
       return Promise.resolve({
         status: 'accepted',
         providerMessageId: emailMessageId(message.touchKey, sender),
-        deliveredOnAccept: true,
+        // Counted as sent, not known to be: nothing may be unlocked by it (SMS and
+        // LinkedIn wait for an email relationship, which an unseen message is not).
+        deliveredOnAccept: false,
       });
     },
     close() {
@@ -153,6 +155,8 @@ interface SmtpFailure {
 // Failures that prove nothing was handed over: the connection never came up.
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const BEFORE_SESSION_TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT']);
+// Nodemailer names the command a failure interrupted; before DATA the server holds no message.
+const BEFORE_DATA_COMMANDS = /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH\b.*|MAIL FROM|RCPT TO)$/;
 
 function smtpFailureOf(error: unknown): SmtpFailure {
   // Read by shape, not `instanceof Error`: socket errors come from Node's own realm,
@@ -170,7 +174,8 @@ function smtpFailureOf(error: unknown): SmtpFailure {
       text('code') === 'EDNS' ||
       text('code') === 'ETLS' ||
       (originalCode !== undefined && NOT_CONNECTED.has(originalCode)) ||
-      (timeoutType !== undefined && BEFORE_SESSION_TIMEOUTS.has(timeoutType)),
+      (timeoutType !== undefined && BEFORE_SESSION_TIMEOUTS.has(timeoutType)) ||
+      BEFORE_DATA_COMMANDS.test(text('command') ?? ''),
     ...(text('code') === undefined ? {} : { code: text('code') }),
     ...(text('command') === undefined ? {} : { command: text('command') }),
     ...(text('response') === undefined ? {} : { response: text('response') }),

@@ -43,6 +43,8 @@ export interface TwilioSmsConfig {
   timeoutMs?: number;
   /** How far Twilio's clock may be behind ours when reconciling. Default 60 s. */
   clockSkewMs?: number;
+  /** How long after an attempt Twilio's message list can be trusted to show it. Default 2 minutes. */
+  settleMs?: number;
   /** Messages per page when reconciling (Twilio allows 1..1000). Default 100. */
   reconcilePageSize?: number;
   /** Pages read before reconciliation gives up as inconclusive. Default 5. */
@@ -109,6 +111,7 @@ export class TwilioSmsChannel implements SmsChannel {
   private readonly authorization: string;
   private readonly timeoutMs: number;
   private readonly clockSkewMs: number;
+  private readonly settleMs: number;
   private readonly pageSize: number;
   private readonly maxPages: number;
   private readonly now: () => number;
@@ -135,6 +138,7 @@ export class TwilioSmsChannel implements SmsChannel {
     this.authorization = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
     this.timeoutMs = config.timeoutMs ?? 10_000;
     this.clockSkewMs = config.clockSkewMs ?? 60_000;
+    this.settleMs = config.settleMs ?? 120_000;
     this.pageSize = config.reconcilePageSize ?? 100;
     this.maxPages = config.reconcileMaxPages ?? 5;
     this.now = config.now ?? Date.now;
@@ -196,10 +200,11 @@ export class TwilioSmsChannel implements SmsChannel {
    * meaning sending now will not duplicate it.
    *
    * Limits, all of which make a duplicate possible rather than a lost message:
-   * - Twilio filters the list on `date_sent`, which it sets when the message
-   *   leaves its queue, so one still queued or scheduled (a busy Messaging
-   *   Service holds them up to its validity period) may not be listed yet.
-   *   Reconcile some time after the attempt, not immediately.
+   * - A message Twilio accepted a moment ago may not be listed yet: until
+   *   `settleMs` (default 2 minutes) after the attempt this throws a transient
+   *   error asking to be retried then, rather than answer "none". The list is
+   *   not filtered on `DateSent` (unset while a message is queued); creation
+   *   time is checked here instead.
    * - The body must compare equal: Smart Encoding, link shortening, compliance
    *   text a Messaging Service appends, or message redaction on the account
    *   change or remove the stored body.
@@ -221,13 +226,16 @@ export class TwilioSmsChannel implements SmsChannel {
     if (!(startedAt instanceof Date) || Number.isNaN(startedAt.getTime())) {
       throw new TypeError('reconcile needs the time the earlier attempt started');
     }
+    const settlesAt = startedAt.getTime() + this.settleMs;
+    if (this.now() < settlesAt) {
+      throw new TransientProviderError(
+        'too early to tell whether Twilio took the earlier attempt',
+        settlesAt - this.now(),
+        { outcomeUnknown: true },
+      );
+    }
     const since = startedAt.getTime() - this.clockSkewMs;
-    const query = new URLSearchParams({
-      To: message.to,
-      // Twilio's inequality filter: the parameter is named "DateSent>", the value a UTC day.
-      'DateSent>': new Date(since).toISOString().slice(0, 10),
-      PageSize: String(this.pageSize),
-    });
+    const query = new URLSearchParams({ To: message.to, PageSize: String(this.pageSize) });
     let url = `${this.messagesUrl()}?${query.toString()}`;
     let found: { sid: string; createdAt: number } | null = null;
     for (let page = 1; ; page++) {

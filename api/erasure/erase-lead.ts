@@ -39,6 +39,19 @@ export async function eraseLead(
     const audience = (await currentAudiences(prisma, [lead.id])).get(lead.id) ?? null;
     const identifiers = identifiersOf({ email: lead.email, phone: lead.phone, erasedAt: null });
     await prisma.$transaction(async (tx) => {
+      if (identifiers.ok) {
+        // Every leave not yet pushed (a move still syncing, a platform backing
+        // off) must be able to reach the platform after the address is gone.
+        const hashes = { ...identifiers.identifiers };
+        await tx.audienceChange.updateMany({
+          where: { leadId: lead.id },
+          data: { hashedIdentifiers: hashes },
+        });
+        await tx.audienceSync.updateMany({
+          where: { leadId: lead.id, action: 'remove', status: { in: ['pending', 'sending'] } },
+          data: { hashedIdentifiers: hashes },
+        });
+      }
       if (audience !== null) {
         await tx.audienceChange.createMany({
           data: [

@@ -74,14 +74,43 @@ describe('DELETE /v1/leads/:id', () => {
       (n) => n > 0,
     );
 
-    // The lead sits in a retargeting audience the platforms know it in.
+    // The lead joined a retargeting audience, which was pushed to the platform; then it
+    // moved on, and that move has not been pushed yet (the platform was backing off).
+    const calls: { action: 'add' | 'remove'; audience: string; members: unknown[] }[] = [];
+    const platform: AudiencePlatform = {
+      name: `test-${id}`,
+      maxBatchSize: 100,
+      handles: () => true,
+      addMembers: (audience, members) => {
+        calls.push({ action: 'add', audience, members: [...members] });
+        return Promise.resolve({ received: members.length, invalid: 0, rejected: [] });
+      },
+      removeMembers: (audience, members) => {
+        calls.push({ action: 'remove', audience, members: [...members] });
+        return Promise.resolve({ received: members.length, invalid: 0, rejected: [] });
+      },
+    };
+    const sync = () =>
+      runAudienceSyncOnce({ prisma: db.prisma, platforms: [platform], logger: createLogger('silent') });
+    const joined = new Date();
     await db.prisma.audienceChange.create({
       data: {
-        key: `${id}:test:audience`,
+        key: `${id}:test:join`,
         leadId: id,
         fromAudience: null,
         toAudience: 'nurture',
-        changedAt: new Date(),
+        changedAt: joined,
+      },
+    });
+    await sync();
+    expect(calls.map((c) => [c.action, c.audience])).toEqual([['add', 'nurture']]);
+    await db.prisma.audienceChange.create({
+      data: {
+        key: `${id}:test:move`,
+        leadId: id,
+        fromAudience: 'nurture',
+        toAudience: 'engaged',
+        changedAt: new Date(joined.getTime() + 1),
       },
     });
 
@@ -125,25 +154,14 @@ describe('DELETE /v1/leads/:id', () => {
       .catch(() => null);
     expect(description === null || description.status.name === 'TERMINATED').toBe(true);
 
-    // It leaves the audience on every platform, removed by the hashes taken before erasure.
-    const removed: { audience: string; members: unknown[] }[] = [];
-    const platform: AudiencePlatform = {
-      name: `test-${id}`,
-      maxBatchSize: 100,
-      handles: () => true,
-      addMembers: () => Promise.reject(new Error('nothing may be added')),
-      removeMembers: (audience, members) => {
-        removed.push({ audience, members: [...members] });
-        return Promise.resolve({ received: members.length, invalid: 0, rejected: [] });
-      },
-    };
-    await runAudienceSyncOnce({ prisma: db.prisma, platforms: [platform], logger: createLogger('silent') });
-    const mine = removed.filter((r) => r.audience === 'nurture');
-    expect(mine).toEqual([
-      {
-        audience: 'nurture',
-        members: [{ emailSha256: hashEmail(email), phoneSha256: hashPhone('+14155550199') }],
-      },
+    // It leaves every audience on the platform, removed by the hashes taken before erasure,
+    // and joins none: the pending move's remove goes out, its add does not.
+    calls.length = 0;
+    await sync();
+    const member = { emailSha256: hashEmail(email), phoneSha256: hashPhone('+14155550199') };
+    expect(calls.filter((c) => c.action === 'add')).toEqual([]);
+    expect(calls.filter((c) => c.audience === 'nurture')).toEqual([
+      { action: 'remove', audience: 'nurture', members: [member] },
     ]);
 
     expect((await call('GET', `/v1/leads/${id}`)).status).toBe(410);

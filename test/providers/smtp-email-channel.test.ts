@@ -6,7 +6,11 @@ import {
   ProviderConfigurationError,
   TransientProviderError,
 } from '../../activities/providers/provider-errors';
-import { createSmtpEmailChannel, type SmtpEmailChannel } from '../../activities/providers/smtp-email-channel';
+import {
+  classifySmtpFailure,
+  createSmtpEmailChannel,
+  type SmtpEmailChannel,
+} from '../../activities/providers/smtp-email-channel';
 
 const FROM = '"Acme Team" <team@acme.test>';
 const UNSUBSCRIBE_URL = `https://nurture.acme.test/u/${'eyJ2IjoxLCJsIjoibGVhZC00MiJ9'.repeat(4)}.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmUtc2ln`;
@@ -201,8 +205,26 @@ describe('SMTP email channel', () => {
     expect(outcome).toEqual({
       status: 'accepted',
       providerMessageId: emailMessageId(message.touchKey, { email: 'team@acme.test' }),
-      deliveredOnAccept: true,
+      // Counted as sent, never as delivered: it must not unlock SMS or LinkedIn.
+      deliveredOnAccept: false,
     });
+  });
+
+  test('a link failure before DATA proves nothing was handed over; during or after DATA it may have been', () => {
+    const outcomeUnknown = (command: string | undefined): boolean => {
+      try {
+        classifySmtpFailure({ code: 'ECONNECTION', message: 'Connection closed unexpectedly', command });
+      } catch (error) {
+        if (error instanceof TransientProviderError) return error.outcomeUnknown;
+        throw error;
+      }
+      throw new Error('expected a transient failure');
+    };
+    for (const command of ['CONN', 'EHLO', 'STARTTLS', 'AUTH PLAIN', 'MAIL FROM', 'RCPT TO']) {
+      expect(outcomeUnknown(command)).toBe(false);
+    }
+    expect(outcomeUnknown('DATA')).toBe(true);
+    expect(outcomeUnknown(undefined)).toBe(true);
   });
 
   test('a bad SMTP_URL or EMAIL_FROM fails at start, without echoing the value', () => {

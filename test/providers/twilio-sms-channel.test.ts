@@ -455,6 +455,16 @@ describe('sending', () => {
 
 describe('reconciliation', () => {
   const attempt = { ...SMS, attemptedAt: new Date(NOW) };
+  // The tests' clock stands at the attempt: without a settle time the list is trusted at once.
+  const settled = (overrides: Partial<TwilioSmsConfig> = {}) => channel({ settleMs: 0, ...overrides });
+
+  test('right after the attempt it cannot tell yet: a transient error asks to come back when the list has settled', async () => {
+    twilio.store({ to: SMS.to, body: 'unrelated', createdAt: NOW - 1_000 });
+    const early = await failureOf(channel().reconcile({ ...attempt, attemptedAt: new Date(NOW - 30_000) }));
+    expect(early).toBeInstanceOf(TransientProviderError);
+    expect(early).toMatchObject({ retryAfterMs: 90_000, outcomeUnknown: true });
+    expect(twilio.requests).toHaveLength(0);
+  });
 
   test('finds the message an earlier attempt created, by To and Body, and returns its SID', async () => {
     twilio.clock = NOW + 2_000;
@@ -462,14 +472,15 @@ describe('reconciliation', () => {
     const sid = twilio.messages[0]?.sid;
     twilio.requests.length = 0;
 
-    const outcome = await channel().reconcile(attempt);
+    const outcome = await settled().reconcile(attempt);
 
     expect(outcome).toEqual({ status: 'accepted', providerMessageId: sid, deliveredOnAccept: false });
     const request = onlyRequest();
     expect(request.method).toBe('GET');
     expect(request.path).toBe(MESSAGES_PATH);
     expect(request.query.get('To')).toBe(SMS.to);
-    expect(request.query.get('DateSent>')).toBe('2026-11-24');
+    // Not filtered on DateSent: a message still queued has none yet.
+    expect(request.query.has('DateSent>')).toBe(false);
     expect(request.query.get('PageSize')).toBe('100');
   });
 
@@ -485,7 +496,7 @@ describe('reconciliation', () => {
     });
     twilio.store({ to: SMS.to, body: SMS.body, createdAt: NOW + 1_000, direction: 'inbound' });
 
-    expect(await channel().reconcile(attempt)).toBeNull();
+    expect(await settled().reconcile(attempt)).toBeNull();
   });
 
   test('follows next_page_uri and takes the earliest match after the attempt', async () => {
@@ -493,7 +504,7 @@ describe('reconciliation', () => {
     twilio.store({ to: SMS.to, body: SMS.body, createdAt: NOW + 500_000 });
     for (let i = 0; i < 5; i++) twilio.store({ to: SMS.to, body: `other ${i}`, createdAt: NOW + 10_000 + i });
 
-    const outcome = await channel({ reconcilePageSize: 2 }).reconcile(attempt);
+    const outcome = await settled({ reconcilePageSize: 2 }).reconcile(attempt);
 
     expect(outcome).toEqual({ status: 'accepted', providerMessageId: first.sid, deliveredOnAccept: false });
     expect(twilio.requests.map((r) => r.query.get('Page'))).toEqual([null, '1', '2', '3']);
@@ -502,7 +513,7 @@ describe('reconciliation', () => {
   test('more pages than allowed is inconclusive, not "no message"', async () => {
     for (let i = 0; i < 5; i++) twilio.store({ to: SMS.to, body: `other ${i}`, createdAt: NOW + 10_000 + i });
 
-    const error = await failureOf(channel({ reconcilePageSize: 2, reconcileMaxPages: 2 }).reconcile(attempt));
+    const error = await failureOf(settled({ reconcilePageSize: 2, reconcileMaxPages: 2 }).reconcile(attempt));
 
     expect(error).toBeInstanceOf(PermanentProviderError);
     expect(error.message).toContain('inconclusive');
@@ -510,16 +521,16 @@ describe('reconciliation', () => {
 
   test('a rate-limited list is transient; refused credentials are a configuration error', async () => {
     twilio.reply(429, twilioError(429, 20429, 'Too Many Requests'), { 'Retry-After': '5' });
-    const limited = await failureOf(channel().reconcile(attempt));
+    const limited = await failureOf(settled().reconcile(attempt));
     expect(limited).toBeInstanceOf(TransientProviderError);
     expect(limited).toMatchObject({ retryAfterMs: 5_000 });
 
-    const refused = await failureOf(channel({ authToken: 'wrong-token' }).reconcile(attempt));
+    const refused = await failureOf(settled({ authToken: 'wrong-token' }).reconcile(attempt));
     expect(refused).toBeInstanceOf(ProviderConfigurationError);
 
     // Listing changes nothing on Twilio, so a failed list never leaves an unknown outcome.
     twilio.reply(502, '<html>Bad Gateway</html>');
-    expect(await failureOf(channel().reconcile(attempt))).toMatchObject({ outcomeUnknown: false });
+    expect(await failureOf(settled().reconcile(attempt))).toMatchObject({ outcomeUnknown: false });
   });
 
   test("the attempt's start may come as the port's second argument instead", async () => {
@@ -528,8 +539,8 @@ describe('reconciliation', () => {
     // is what a caller holding only the port would pass.
     const port: {
       reconcile(message: OutboundSms, attempt: { startedAt: Date }): Promise<SendOutcome | null>;
-    } = channel();
-    const careless: { reconcile(message: OutboundSms): Promise<SendOutcome | null> } = channel();
+    } = settled();
+    const careless: { reconcile(message: OutboundSms): Promise<SendOutcome | null> } = settled();
 
     expect(await port.reconcile(SMS, { startedAt: new Date(NOW) })).toBeNull();
     expect(await port.reconcile(SMS, { startedAt: new Date(NOW - 7_200_000) })).toMatchObject({

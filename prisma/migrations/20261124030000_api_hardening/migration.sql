@@ -12,6 +12,16 @@ ALTER TABLE "touches" ADD COLUMN "attempted_at" TIMESTAMPTZ(3);
 -- to remove the person, since the address itself is gone by the time it syncs.
 ALTER TABLE "audience_changes" ADD COLUMN "hashed_identifiers" JSONB;
 
+-- CreateTable: values every process of a deployment must agree on (a generated
+-- unsubscribe signing key when UNSUBSCRIBE_SECRET is not set).
+CREATE TABLE "service_settings" (
+    "name" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "service_settings_pkey" PRIMARY KEY ("name")
+);
+
 -- CreateTable
 CREATE TABLE "api_keys" (
     "id" TEXT NOT NULL,
@@ -77,6 +87,7 @@ CREATE TABLE "audience_syncs" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "error" TEXT,
     "hashed_identifiers" JSONB,
+    "claimed_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "synced_at" TIMESTAMPTZ(3),
 
