@@ -13,6 +13,8 @@ export interface AppDeps {
   taskQueue: string;
   defaultPlanId: string;
   logger: Logger;
+  /** Express's `trust proxy` (TRUST_PROXY): hops, subnets or `loopback`; unset = none. */
+  trustProxy?: string;
   /** Requests per minute per API key; default 1200. */
   rateLimitPerMinute?: number;
   /** Verifies the signed unsubscribe links in emails; unset = /u/… answers 501. */

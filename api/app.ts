@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
-import { rateLimitPerKey } from './auth/rate-limit';
+import { loggedPath } from './logged-path';
+import { failedAuthLimit, rateLimitPerKey } from './auth/rate-limit';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
@@ -24,6 +25,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) {
+    const hops = Number(deps.trustProxy);
+    app.set('trust proxy', Number.isInteger(hops) ? hops : deps.trustProxy);
+  }
 
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -36,8 +41,7 @@ export function createApp(deps: AppDeps): Express {
         {
           requestId,
           method: req.method,
-          // An unsubscribe token names a lead and a touch: logged as its route, not its value.
-          path: req.path.startsWith('/u/') ? '/u/:token' : req.path,
+          path: loggedPath(req.path),
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
@@ -61,7 +65,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(unsubscribeRouter(deps));
   app.use(docsRouter());
   // Everything under /v1 needs an API key; each route names the scope it needs.
-  app.use('/v1', authenticate(deps.prisma), rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }));
+  app.use(
+    '/v1',
+    failedAuthLimit(),
+    authenticate(deps.prisma),
+    rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }),
+  );
   app.use(jobsRouter(deps));
   app.use(leadsRouter(deps));
   app.use(plansRouter(deps));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../config/logger';
+import { loggedPath } from './logged-path';
 import { ProblemError } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -15,8 +16,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = String(res.locals.requestId ?? randomUUID());
     const problem = toProblem(error);
     if (problem.status >= 500) {
-      const path = req.path.startsWith('/u/') ? '/u/:token' : req.path;
-      logger.error({ err: error, requestId, method: req.method, path }, 'request failed');
+      logger.error(
+        { err: error, requestId, method: req.method, path: loggedPath(req.path) },
+        'request failed',
+      );
     }
     res
       .status(problem.status)

@@ -30,6 +30,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    ...(env.TRUST_PROXY === undefined ? {} : { trustProxy: env.TRUST_PROXY }),
     unsubscribeSecret: await unsubscribeSecret(env, prisma),
     webhookSecrets: {
       sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,

@@ -115,6 +115,11 @@ export const envSchema = z.object({
   /** JSON: our audience name → LinkedIn DMP segment id. */
   LINKEDIN_SEGMENT_IDS: z.preprocess(emptyAsUndefined, audienceIdMap.optional()),
   LINKEDIN_API_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /**
+   * Express's `trust proxy` when the API sits behind a load balancer (e.g. `1`,
+   * `loopback`, `10.0.0.0/8`), so limits and logs see the client's address.
+   */
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** Requests per minute each API key may make (429 with Retry-After beyond). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */

@@ -31,3 +31,37 @@ export function rateLimitPerKey(options: { perMinute: number; now?: () => number
     },
   });
 }
+
+/** Wrong or missing keys one address may present in a minute before it is told to wait. */
+export const FAILED_AUTH_PER_MINUTE = 60;
+
+/**
+ * Counts only 401s, per client address: guessing keys costs a database
+ * lookup each, and a per-key limit cannot apply before a key is known.
+ * Behind a proxy, set Express's `trust proxy` so the address is the client's.
+ */
+export function failedAuthLimit(options: { perMinute?: number; now?: () => number } = {}): RequestHandler {
+  const now = options.now ?? Date.now;
+  const perMinute = options.perMinute ?? FAILED_AUTH_PER_MINUTE;
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    validate: { xForwardedForHeader: false },
+    handler: (req, res) => {
+      const info = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
+      const reset = info?.resetTime?.getTime() ?? now() + 60_000;
+      const seconds = Math.max(1, Math.ceil((reset - now()) / 1000));
+      res.setHeader('retry-after', String(seconds));
+      throw new ProblemError(
+        429,
+        'too-many-failed-authentications',
+        'Too many failed authentications',
+        `More than ${String(perMinute)} requests with a wrong or missing API key from this address in a minute; retry after ${String(seconds)} s.`,
+      );
+    },
+  });
+}

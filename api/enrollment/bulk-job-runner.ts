@@ -43,12 +43,12 @@ export async function runBulkJobsOnce(deps: RunnerDeps): Promise<number> {
     await prisma.bulkJob.updateMany({ where: { id: job.id, status: 'queued' }, data: { status: 'running' } });
   }
 
-  const claimed = await prisma.$queryRaw<{ row: number; payload: unknown }[]>`
+  const claimed = await prisma.$queryRaw<{ row: number; payload: unknown; claimedAt: Date }[]>`
     UPDATE bulk_job_rows SET status = 'claimed', claimed_at = now()
     WHERE job_id = ${job.id}::uuid AND row IN (
       SELECT row FROM bulk_job_rows WHERE job_id = ${job.id}::uuid AND status = 'pending'
       ORDER BY row LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING row, payload`;
+    RETURNING row, payload, claimed_at AS "claimedAt"`;
 
   if (claimed.length === 0) {
     const unfinished = await prisma.bulkJobRow.count({
@@ -67,11 +67,14 @@ export async function runBulkJobsOnce(deps: RunnerDeps): Promise<number> {
   const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const outcome = await enrollRow(deps, next.payload);
-      await prisma.$transaction([
-        prisma.bulkJobRow.update({
-          where: { jobId_row: { jobId: job.id, row: next.row } },
+      // Only the runner that still holds the claim records the row: a claim handed
+      // out again after a stall must not count the row twice.
+      await prisma.$transaction(async (tx) => {
+        const { count } = await tx.bulkJobRow.updateMany({
+          where: { jobId: job.id, row: next.row, status: 'claimed', claimedAt: next.claimedAt },
           data: {
             status: outcome.status,
+            claimedAt: null,
             // The lead's data now lives in `leads`; the copy here is not kept.
             payload: Prisma.DbNull,
             issues:
@@ -79,12 +82,14 @@ export async function runBulkJobsOnce(deps: RunnerDeps): Promise<number> {
                 ? (outcome.issues as unknown as Prisma.InputJsonValue)
                 : Prisma.DbNull,
           },
-        }),
-        prisma.bulkJob.update({
-          where: { id: job.id },
-          data: { processed: { increment: 1 }, [outcome.status]: { increment: 1 } },
-        }),
-      ]);
+        });
+        if (count === 1) {
+          await tx.bulkJob.update({
+            where: { id: job.id },
+            data: { processed: { increment: 1 }, [outcome.status]: { increment: 1 } },
+          });
+        }
+      });
     }
   });
   await Promise.all(workers);

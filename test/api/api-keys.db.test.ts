@@ -88,6 +88,38 @@ describe('API keys', () => {
   });
 });
 
+describe('failed authentication', () => {
+  test('an address that keeps presenting wrong keys is told to wait (429), counted on 401s only', async () => {
+    const guessing = await startTestApi({
+      prisma: db.prisma,
+      temporal: env.client,
+      taskQueue: 'unused',
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 62; i += 1) {
+        statuses.push((await get('/v1/plans', { authorization: 'Bearer dn_wrong' }, guessing)).status);
+      }
+      expect(statuses.slice(0, 60).every((s) => s === 401)).toBe(true);
+      const blocked = await get('/v1/plans', { authorization: 'Bearer dn_wrong' }, guessing);
+      expect(blocked.status).toBe(429);
+      expect(blocked.type).toContain('application/problem+json');
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await guessing.close();
+    }
+  });
+
+  test('successful requests do not count towards it', async () => {
+    const busy = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: 'unused' });
+    try {
+      for (let i = 0; i < 70; i += 1) expect((await get('/v1/plans', busy.auth, busy)).status).toBe(200);
+    } finally {
+      await busy.close();
+    }
+  });
+});
+
 describe('rate limiting per key', () => {
   test('past the limit a key gets 429 with Retry-After, while another key is unaffected', async () => {
     const noisy = await limited.keyWith(['read']);
