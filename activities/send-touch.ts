@@ -85,8 +85,7 @@ export function createSendTouch(deps: SendTouchDeps) {
       return {
         outcome: 'sent',
         providerMessageId: touch.providerMessageId,
-        // Only the outbox is sure; a retried SMTP touch may have been counted as sent unseen.
-        delivered: touch.provider === 'outbox',
+        delivered: touch.deliveredOnAccept,
       };
     }
     if (touch.status === 'failed')
@@ -204,7 +203,12 @@ async function record(prisma: PrismaClient, claim: Claim, result: SendOutcome): 
   if (result.status === 'rejected') return fail(prisma, claim, result.reason);
   const { count } = await prisma.touch.updateMany({
     where: claimed(claim),
-    data: { status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() },
+    data: {
+      status: 'sent',
+      providerMessageId: result.providerMessageId,
+      deliveredOnAccept: result.deliveredOnAccept,
+      sentAt: new Date(),
+    },
   });
   if (count === 0) return outcomeRecordedBy(prisma, claim.key);
   return {
@@ -221,7 +225,7 @@ async function outcomeRecordedBy(prisma: PrismaClient, key: string): Promise<Tou
     return {
       outcome: 'sent',
       providerMessageId: touch.providerMessageId,
-      delivered: touch.provider === 'outbox',
+      delivered: touch.deliveredOnAccept,
     };
   }
   if (touch.status === 'failed')

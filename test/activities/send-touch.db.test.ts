@@ -180,6 +180,28 @@ describe('sendTouch: one touch key, one message', () => {
     expect(email.reconciled).toHaveLength(0);
   });
 
+  test('a replay answers "delivered" exactly as the provider did: true for a real accept-is-delivery, false otherwise', async () => {
+    const input = await emailTouch();
+    const email = fakeEmail({
+      send: (m) =>
+        Promise.resolve({
+          status: 'accepted',
+          providerMessageId: `smtp:${m.touchKey}`,
+          deliveredOnAccept: true,
+        }),
+    });
+    const first = await sendTouchWith(email)(input);
+    expect(first).toMatchObject({ outcome: 'sent', delivered: true });
+    // A retried activity (the worker died after the database write) gets the same answer.
+    expect(await sendTouchWith(email)(input)).toEqual(first);
+
+    const assumed = await emailTouch();
+    const unknown = fakeEmail({ reconcile: () => Promise.resolve(accepted('assumed')) });
+    await leftCalling(assumed, unknown);
+    expect(await sendTouchWith(unknown)(assumed)).toMatchObject({ outcome: 'sent', delivered: false });
+    expect(await sendTouchWith(unknown)(assumed)).toMatchObject({ outcome: 'sent', delivered: false });
+  });
+
   test('an SMS goes to the SMS channel, with the lead phone number', async () => {
     const input = await emailTouch({ channel: 'sms', subject: null });
     const email = fakeEmail();

@@ -7,6 +7,8 @@ ALTER TABLE "leads" ADD COLUMN "owner_name" TEXT;
 
 -- AlterTable: when the provider was last called for a touch (reconciliation of unknown outcomes).
 ALTER TABLE "touches" ADD COLUMN "attempted_at" TIMESTAMPTZ(3);
+-- Whether the provider's accept is its delivery (no later report), as the send answered.
+ALTER TABLE "touches" ADD COLUMN "delivered_on_accept" BOOLEAN NOT NULL DEFAULT false;
 
 -- AlterTable: a leave written at erasure carries the hashes the platforms need
 -- to remove the person, since the address itself is gone by the time it syncs.
