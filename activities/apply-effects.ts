@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../prisma/generated/client';
 import type { InputJsonObject } from '../prisma/generated/internal/prismaNamespace';
 import { cancelOpenTasksForLead } from '../prisma/repositories/linkedin-task-repository';
+import { suppressionKey } from '../workflows/ids';
 import type { NurtureCommand } from '../workflows/rules/nurture-state';
 import { renderTemplate } from './render-template';
 
@@ -164,7 +165,7 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
             await tx.suppression.createMany({
               data: [
                 {
-                  key: `${input.workflowId}:suppression`,
+                  key: suppressionKey(input.workflowId),
                   leadId: input.leadId,
                   reason: effect.reason,
                   source: effect.source,

@@ -29,3 +29,8 @@ export function decisionKey(workflowId: string, sequence: number): string {
 export function effectKey(workflowId: string, sequence: number): string {
   return `${workflowId}:effect:${String(sequence)}`;
 }
+
+/** A lead's one suppression row: whoever records it first (API, engine, erasure), it is recorded once. */
+export function suppressionKey(workflowId: string): string {
+  return `${workflowId}:suppression`;
+}

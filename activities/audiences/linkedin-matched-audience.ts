@@ -2,14 +2,7 @@ import { z } from 'zod';
 import { PermanentProviderError, TransientProviderError } from '../providers/provider-errors';
 import type { HashedIdentifiers } from './audience-identifiers';
 import type { AudienceBatchResult, AudienceIdMap, AudiencePlatform } from './audience-platform';
-import {
-  DEFAULT_TIMEOUT_MS,
-  httpFailure,
-  joinUrl,
-  platformRequest,
-  shortDetail,
-  type PlatformHttp,
-} from './platform-http';
+import { platformHttpOf, httpFailure, joinUrl, platformRequest, shortDetail } from './platform-http';
 
 /**
  * LinkedIn Matched Audiences: members are streamed into a DMP segment with
@@ -66,11 +59,7 @@ const errorSchema = z.object({
 export function createLinkedInMatchedAudience(config: LinkedInMatchedAudienceConfig): AudiencePlatform {
   const baseUrl = config.baseUrl ?? LINKEDIN_API_BASE_URL;
   const version = config.version ?? LINKEDIN_API_VERSION;
-  const http: PlatformHttp = {
-    fetch: config.fetch ?? fetch,
-    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    now: config.now ?? Date.now,
-  };
+  const http = platformHttpOf(config);
 
   async function stream(
     action: 'ADD' | 'REMOVE',

@@ -9,12 +9,11 @@ import {
 import type { HashedIdentifiers } from './audience-identifiers';
 import type { AudienceBatchResult, AudienceIdMap, AudiencePlatform } from './audience-platform';
 import {
-  DEFAULT_TIMEOUT_MS,
+  platformHttpOf,
   httpFailure,
   joinUrl,
   platformRequest,
   shortDetail,
-  type PlatformHttp,
   type PlatformResponse,
 } from './platform-http';
 
@@ -70,11 +69,7 @@ const isConfigurationCode = (code: number) => code === 190 || code === 10 || (co
 
 export function createMetaCustomAudience(config: MetaCustomAudienceConfig): AudiencePlatform {
   const baseUrl = config.baseUrl ?? META_GRAPH_API_BASE_URL;
-  const http: PlatformHttp = {
-    fetch: config.fetch ?? fetch,
-    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    now: config.now ?? Date.now,
-  };
+  const http = platformHttpOf(config);
 
   async function upload(
     method: 'POST' | 'DELETE',

@@ -14,6 +14,19 @@ export interface PlatformHttp {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The HTTP settings of a platform adapter, from its config's optional overrides. */
+export function platformHttpOf(config: {
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+}): PlatformHttp {
+  return {
+    fetch: config.fetch ?? fetch,
+    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    now: config.now ?? Date.now,
+  };
+}
+
 export interface PlatformResponse {
   status: number;
   headers: Headers;

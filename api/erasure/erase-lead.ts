@@ -3,6 +3,7 @@ import type { Logger } from '../../config/logger';
 import { identifiersOf } from '../../activities/audiences/audience-identifiers';
 import { currentAudiences } from '../../activities/audiences/audience-membership';
 import { Prisma } from '../../prisma/generated/client';
+import { suppressionKey } from '../../workflows/ids';
 import type { AppDeps } from '../app-deps';
 import { contactHashes } from './contact-hash';
 
@@ -69,7 +70,7 @@ export async function eraseLead(
       }
       // First, so a send that is retrying finds the stop and does not go out.
       await tx.suppression.createMany({
-        data: [{ key: `${lead.workflowId}:suppression`, leadId: lead.id, reason: ERASED, source: 'erasure' }],
+        data: [{ key: suppressionKey(lead.workflowId), leadId: lead.id, reason: ERASED, source: 'erasure' }],
         skipDuplicates: true,
       });
       await tx.erasedContact.createMany({

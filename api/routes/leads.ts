@@ -11,6 +11,7 @@ import {
   type SalesRequest,
   type SalesResult,
 } from '../../workflows/definitions';
+import { suppressionKey } from '../../workflows/ids';
 import { leadEventSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
@@ -149,7 +150,7 @@ export function leadsRouter(deps: AppDeps): Router {
     const lead = await leadOr404(id);
     // Recorded first: a send that is retrying finds it and does not go out.
     await deps.prisma.suppression.createMany({
-      data: [{ key: `${lead.workflowId}:suppression`, leadId: id, reason: body.reason, source: body.source }],
+      data: [{ key: suppressionKey(lead.workflowId), leadId: id, reason: body.reason, source: body.source }],
       skipDuplicates: true,
     });
     await cancelOpenTasksForLead(deps.prisma, id, `suppressed by ${body.source}: ${body.reason}`);
