@@ -155,7 +155,7 @@ describe('null fields at send time', () => {
   test('a missing or blank field takes the template’s default', async () => {
     const subject = templateText(shippedTemplates['welcome.email.a.liquid'] ?? '').split('\n')[0] ?? '';
     await expect(renderTemplate(subject.replace('Subject: ', ''), lead)).resolves.toBe(
-      "Hi, a quick hello from us's new favourite tool",
+      "Hello, a quick hello from your team's new favourite tool",
     );
     await expect(renderTemplate('{{ company | default: "your team" }}', lead)).resolves.toBe('your team');
   });
@@ -254,7 +254,7 @@ describe('distinct content per channel (same theme, different angle)', () => {
 
   test('a copied subject line inside a longer note is refused (a long run of the same words)', () => {
     const note =
-      "{{ firstName | default: 'Hi' }}, a quick hello from {{ company | default: 'us' }}'s new favourite tool. I'm the rep for your region and would be glad to connect here as well.";
+      "{{ firstName | default: 'Hello' }}, a quick hello from {% if company %}{{ company }}'s{% else %}your team's{% endif %} new favourite tool. I'm the rep for your region and would be glad to connect here as well.";
     expect(issuesOf(withTemplates({ [LINKEDIN]: note }))).toEqual([
       expect.objectContaining({
         field: 'linkedin.connectionNote',
