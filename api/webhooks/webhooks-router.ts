@@ -57,7 +57,6 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
         createSendgridWebhook({
           publicKey: parseSendgridPublicKey(secret('SENDGRID_WEBHOOK_PUBLIC_KEY')),
           maxAgeMs: maxAge.sendgrid,
-          replayGuard: deps.replayGuard,
           now: deps.now,
         }),
       reply: 'json',
@@ -91,7 +90,6 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
         createCalendlyWebhook({
           signingKey: secret('CALENDLY_WEBHOOK_SIGNING_KEY'),
           maxAgeMs: maxAge.calendly,
-          replayGuard: deps.replayGuard,
           now: deps.now,
         }),
       reply: 'json',
