@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import express from 'express';
 import { createMemoryReplayGuard } from '../../api/webhooks/replay-guard';
-import { computeTwilioSignature } from '../../api/webhooks/twilio';
+import { computeTwilioSignature } from '../../api/webhooks/twilio-signature';
 import { createWebhooksRouter, webhookSecretsFromEnv } from '../../api/webhooks/webhooks-router';
 import {
   expectProblem,
