@@ -35,6 +35,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     webhookSecrets: {
       sendgridPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY,
       twilioAuthToken: env.TWILIO_AUTH_TOKEN,
+      twilioSharedKeySecret: env.TWILIO_WEBHOOK_SHARED_KEY_SECRET,
       publicBaseUrl: env.PUBLIC_BASE_URL,
       calcomSecret: env.CALCOM_WEBHOOK_SECRET,
       calendlySigningKey: env.CALENDLY_WEBHOOK_SIGNING_KEY,

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   // Provider webhooks: each endpoint answers 501 until its secret is set.
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   TWILIO_AUTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** The SharedKey secret(s) of a Twilio Webhooks Setting, comma-separated; unset = Auth Token signatures only. */
+  TWILIO_WEBHOOK_SHARED_KEY_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   CALCOM_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   CALENDLY_WEBHOOK_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),

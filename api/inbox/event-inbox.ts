@@ -3,13 +3,23 @@ import type { PrismaClient } from '../../prisma/generated/client';
 import type { InputJsonObject } from '../../prisma/generated/internal/prismaNamespace';
 import { leadEventSignal } from '../../workflows/definitions';
 import type { LeadEventType } from '../../workflows/lead-event';
+import type { Logger } from '../../config/logger';
+import { temporalUnreachable } from './temporal-unreachable';
 
 /**
- * The inbox of lead events. An event is first recorded (unique on source +
- * external id: a redelivery is stored once), then the lead's workflow is
- * signalled from that record and the record marked. If the process dies in
- * between, the relay (event-relay.ts) signals it later: an accepted event is
- * never lost, and the workflow drops an event id it has already applied.
+ * The inbox of lead events, and the source of truth for "applied once". An
+ * event is first recorded (unique on source + external id: a redelivery is
+ * stored once), then signalled to the lead's workflow from that record, and
+ * the record marked (`signaled_at`). Only a record not yet marked is ever
+ * signalled, so a duplicate, however late, never reaches the workflow again;
+ * the workflow's window of recent event ids is a second guard only.
+ *
+ * Signalling is claimed first (`signal_claimed_at`, a conditional update), so
+ * copies of one event arriving together signal once. A request that dies
+ * between signal and mark leaves a claim that lapses after the lease; the
+ * relay (event-relay.ts) then signals again, which the workflow's window
+ * drops (it is recent by then). A request that cannot reach Temporal gives
+ * its claim back and leaves the record to the relay: accepted is never lost.
  */
 export interface InboxEvent {
   leadId: string;
@@ -19,6 +29,20 @@ export interface InboxEvent {
   occurredAt: Date;
   data: InputJsonObject;
 }
+
+export interface InboxKey {
+  source: string;
+  externalId: string;
+}
+
+/** How long one signal may take before the caller gives up and leaves the event to the relay. */
+export const SIGNAL_DEADLINE_MS = 3_000;
+/**
+ * After this, a claim is taken to belong to a process that died mid-signal.
+ * Well above SIGNAL_DEADLINE_MS (the client's retry backoff may overrun the
+ * deadline by a step of up to 5 s), so a live signal is never raced.
+ */
+export const SIGNAL_CLAIM_LEASE_MS = 30_000;
 
 /** Records an event once; `leadId` is the lead the stored record belongs to (another one, if the id was reused). */
 export async function recordEvent(
@@ -39,43 +63,157 @@ export function workflowEventId(source: string, externalId: string): string {
   return `${source}:${externalId}`;
 }
 
+/** What became of a recorded event when it was handed on. */
+export type Delivery =
+  /** Signalled now, by this call. */
+  | 'signalled'
+  /** Signalled before: not signalled again. */
+  | 'already-signalled'
+  /** Another request or relay pass is signalling it right now. */
+  | 'in-flight'
+  /** The nurture had ended (or the lead was erased): on the timeline, never applied. */
+  | 'nurture-ended'
+  /** The nurture was never started (enrollment failed half-way): left to the relay for when it is. */
+  | 'not-started'
+  /** No such record (never recorded, or its lead was deleted). */
+  | 'not-recorded';
+
+/** A delivery attempt whose failure is left to the relay (see deliverOrLeave). */
+export type Attempt = Delivery | 'temporal-unreachable' | 'failed';
+
+/** Whether the nurture has the event, as an API answer says it (`delivered`). */
+export function isDelivered(attempt: Attempt): boolean {
+  return attempt === 'signalled' || attempt === 'already-signalled';
+}
+
 /**
- * Signals the lead's workflow with a recorded event (again, if it was already)
- * and marks it. Returns false when the nurture has ended: the event stays on
- * the timeline.
+ * Signals the lead's workflow with a recorded event unless the inbox has
+ * done so already or another caller is doing it. Throws when Temporal fails
+ * (unreachable, or no answer within SIGNAL_DEADLINE_MS), having given the
+ * claim back: the record stays for the relay.
+ */
+export async function deliverRecorded(
+  deps: { prisma: PrismaClient; temporal: Client },
+  key: InboxKey,
+  now: () => number = Date.now,
+): Promise<Delivery> {
+  const { prisma, temporal } = deps;
+  const claimedAt = new Date(now());
+  const { count } = await prisma.event.updateMany({
+    where: {
+      ...key,
+      signaledAt: null,
+      OR: [
+        { signalClaimedAt: null },
+        { signalClaimedAt: { lt: new Date(claimedAt.getTime() - SIGNAL_CLAIM_LEASE_MS) } },
+      ],
+    },
+    data: { signalClaimedAt: claimedAt },
+  });
+  if (count === 0) return unclaimedDelivery(prisma, key);
+
+  const event = await prisma.event.findUnique({
+    where: { source_externalId: key },
+    include: { lead: { select: { workflowId: true, erasedAt: true } } },
+  });
+  if (event === null) return 'not-recorded';
+  const finish = async (delivery: 'signalled' | 'nurture-ended') => {
+    await prisma.event.update({
+      where: { id: event.id },
+      data: { signaledAt: new Date(now()), nurtureEnded: delivery === 'nurture-ended' },
+    });
+    return delivery;
+  };
+  const release = () =>
+    prisma.event.updateMany({
+      where: { id: event.id, signalClaimedAt: claimedAt },
+      data: { signalClaimedAt: null },
+    });
+  // An erased lead's nurture was terminated and its history deleted: nothing will take it.
+  if (event.lead.erasedAt !== null) return finish('nurture-ended');
+
+  const handle = temporal.workflow.getHandle(event.lead.workflowId);
+  const bounded = <T>(call: () => Promise<T>) => temporal.withDeadline(now() + SIGNAL_DEADLINE_MS, call);
+  const signal = async (): Promise<Delivery> => {
+    try {
+      await bounded(() =>
+        handle.signal(leadEventSignal, {
+          id: workflowEventId(event.source, event.externalId),
+          type: event.type as LeadEventType,
+          occurredAt: event.occurredAt.toISOString(),
+          data: (event.data ?? {}) as Record<string, unknown>,
+        }),
+      );
+      return await finish('signalled');
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    // No open run. Closed: nothing will ever take it; it stays on the timeline.
+    // Never started: the relay tries again once it is.
+    const started = await bounded(() => handle.describe()).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw error;
+      },
+    );
+    if (started) return finish('nurture-ended');
+    await release();
+    return 'not-started';
+  };
+  try {
+    return await signal();
+  } catch (error) {
+    // Given back so the relay's next pass takes it instead of waiting out the lease
+    // (if even that fails, the lease runs out).
+    await release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * deliverRecorded as a yes/no for callers that handle a Temporal failure
+ * themselves: true when the nurture has the event. Throws as deliverRecorded.
  */
 export async function signalRecorded(
   prisma: PrismaClient,
   temporal: Client,
-  key: { source: string; externalId: string },
+  key: InboxKey,
 ): Promise<boolean> {
-  const event = await prisma.event.findUnique({
+  return isDelivered(await deliverRecorded({ prisma, temporal }, key));
+}
+
+/** Why a record could not be claimed. */
+async function unclaimedDelivery(prisma: PrismaClient, key: InboxKey): Promise<Delivery> {
+  const stored = await prisma.event.findUnique({
     where: { source_externalId: key },
-    include: { lead: { select: { workflowId: true } } },
+    select: { signaledAt: true, nurtureEnded: true },
   });
-  if (event === null) return false;
-  let delivered = true;
+  if (stored === null) return 'not-recorded';
+  if (stored.signaledAt === null) return 'in-flight';
+  return stored.nurtureEnded ? 'nurture-ended' : 'already-signalled';
+}
+
+/**
+ * deliverRecorded for callers that answer whatever happens (a request, a
+ * relay pass): the event is already durable, so a failure is logged and the
+ * record left to the relay, never turned into a 5xx.
+ */
+export async function deliverOrLeave(
+  deps: { prisma: PrismaClient; temporal: Client; logger: Logger },
+  key: InboxKey,
+  now: () => number = Date.now,
+): Promise<Attempt> {
   try {
-    await temporal.workflow.getHandle(event.lead.workflowId).signal(leadEventSignal, {
-      id: workflowEventId(event.source, event.externalId),
-      type: event.type as LeadEventType,
-      occurredAt: event.occurredAt.toISOString(),
-      data: (event.data ?? {}) as Record<string, unknown>,
-    });
+    return await deliverRecorded(deps, key, now);
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-    delivered = false;
-    // Never started (enrollment failed half-way): leave it to the relay for when it is.
-    // Closed: nothing will ever take it; it stays on the timeline.
-    const started = await temporal.workflow
-      .getHandle(event.lead.workflowId)
-      .describe()
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!started) return false;
+    const unreachable = temporalUnreachable(error);
+    deps.logger.warn(
+      { err: error, source: key.source, externalId: key.externalId },
+      unreachable
+        ? 'Temporal unreachable: event kept in the inbox for the relay'
+        : 'event not signalled; kept in the inbox for the relay',
+    );
+    return unreachable ? 'temporal-unreachable' : 'failed';
   }
-  await prisma.event.update({ where: { id: event.id }, data: { signaledAt: new Date() } });
-  return delivered;
 }

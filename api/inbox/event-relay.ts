@@ -1,43 +1,56 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { signalRecorded } from './event-inbox';
+import { deliverOrLeave, SIGNAL_CLAIM_LEASE_MS } from './event-inbox';
 
 /** Events younger than this are left to the request that recorded them. */
 const GRACE_MS = 5_000;
 const BATCH = 100;
 
+export interface EventRelayOptions {
+  intervalMs?: number;
+  /** Epoch milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
 /**
- * Signals recorded events that were never signalled (the process died between
- * recording and signalling, or Temporal was unreachable). Runs in every API
- * process; a double signal is harmless because the workflow drops event ids it
- * has applied.
+ * Signals recorded events that were never signalled: the process died
+ * between recording and signalling (its claim lapses after the lease), or
+ * Temporal was unreachable. Runs in every API process; the claim in
+ * deliverRecorded keeps two relays (or a relay and a request) from
+ * signalling one event twice.
  */
 export function startEventRelay(
   deps: { prisma: PrismaClient; temporal: Client; logger: Logger },
-  intervalMs = 5_000,
+  options: EventRelayOptions = {},
 ): {
   stop: () => Promise<void>;
+  /** One pass; resolves to how many pending events it tried. */
   runOnce: () => Promise<number>;
 } {
+  const now = options.now ?? Date.now;
   let running: Promise<number> | null = null;
   async function runOnce(): Promise<number> {
+    const at = now();
     const pending = await deps.prisma.event.findMany({
-      where: { signaledAt: null, receivedAt: { lt: new Date(Date.now() - GRACE_MS) } },
+      where: {
+        signaledAt: null,
+        receivedAt: { lt: new Date(at - GRACE_MS) },
+        OR: [{ signalClaimedAt: null }, { signalClaimedAt: { lt: new Date(at - SIGNAL_CLAIM_LEASE_MS) } }],
+      },
       orderBy: { receivedAt: 'asc' },
       take: BATCH,
       select: { source: true, externalId: true },
     });
+    let tried = 0;
     for (const key of pending) {
-      // One event that keeps failing must not hold up the others.
-      await signalRecorded(deps.prisma, deps.temporal, key).catch((error: unknown) => {
-        deps.logger.warn(
-          { err: error, source: key.source, externalId: key.externalId },
-          'relay could not signal an event',
-        );
-      });
+      tried += 1;
+      // One event that keeps failing must not hold up the others; Temporal being
+      // down holds up all of them, so the pass ends there instead of waiting out
+      // a deadline per event.
+      if ((await deliverOrLeave(deps, key, now)) === 'temporal-unreachable') break;
     }
-    return pending.length;
+    return tried;
   }
   const timer = setInterval(() => {
     if (running !== null) return;
@@ -49,7 +62,7 @@ export function startEventRelay(
       .finally(() => {
         running = null;
       });
-  }, intervalMs);
+  }, options.intervalMs ?? 5_000);
   timer.unref();
   return {
     runOnce,

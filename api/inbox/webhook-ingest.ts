@@ -1,16 +1,19 @@
 import type { Client } from '@temporalio/client';
+import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { ProviderEvent } from '../webhooks/provider-event';
 import type { ReplayGuard } from '../webhooks/replay-guard';
-import { recordEvent, signalRecorded } from './event-inbox';
+import { deliverOrLeave, recordEvent, type InboxKey } from './event-inbox';
 
 /**
  * The webhooks' `ingest`: finds each event's lead (the ids the service put in
  * the message, else the email or phone), records it in the inbox, or in the
- * unmatched table when no lead matches, then signals. Resolves only after
- * every event is stored, so a 2xx always means "durably recorded".
+ * unmatched table when no lead matches, then signals what the inbox has not
+ * signalled yet (a redelivered event reaches the workflow at most once, see
+ * event-inbox.ts). Resolves once every event is stored, so a 2xx always means
+ * "durably recorded"; signalling that fails is left to the relay.
  */
-export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Client }) {
+export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Client; logger: Logger }) {
   const { prisma } = deps;
 
   async function leadIdFor(event: ProviderEvent): Promise<string | null> {
@@ -35,7 +38,7 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Clie
   }
 
   return async function ingest(events: ProviderEvent[]): Promise<void> {
-    const recorded: { source: string; externalId: string }[] = [];
+    const recorded: InboxKey[] = [];
     for (const event of events) {
       const leadId = await leadIdFor(event);
       const data = {
@@ -68,24 +71,29 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Clie
       });
       recorded.push({ source: event.source, externalId: event.externalId });
     }
-    // Signalled after everything is stored; a failure here is left to the relay.
+    // Signalled after everything is stored. With Temporal down the rest wait for
+    // the relay too: a deadline per event would outlast the provider's timeout.
     for (const key of recorded) {
-      await signalRecorded(prisma, deps.temporal, key).catch(() => false);
+      if ((await deliverOrLeave(deps, key)) === 'temporal-unreachable') break;
     }
   };
 }
 
-/** The replay guard shared by every API process: a primary key per accepted token. */
+/** The replay guard shared by every API process: a primary key per accepted token, with its content. */
 export function createDatabaseReplayGuard(prisma: PrismaClient): ReplayGuard {
   return {
-    async seen(key, expiresAt) {
+    async use(key, contentSha256, expiresAt) {
       const now = new Date();
       await prisma.webhookReplayToken.deleteMany({ where: { key, expiresAt: { lt: now } } });
       const { count } = await prisma.webhookReplayToken.createMany({
-        data: [{ key, expiresAt: new Date(expiresAt) }],
+        data: [{ key, expiresAt: new Date(expiresAt), contentSha256 }],
         skipDuplicates: true,
       });
-      return count === 0;
+      if (count === 1) return 'first';
+      const stored = await prisma.webhookReplayToken.findUnique({ where: { key } });
+      // Gone already (expired and swept in between): too old to trust either way.
+      if (stored === null) return 'other-content';
+      return stored.contentSha256 === contentSha256 ? 'same-content' : 'other-content';
     },
   };
 }

@@ -15,7 +15,7 @@ import { suppressionKey } from '../../workflows/ids';
 import { leadEventSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
-import { recordEvent, signalRecorded } from '../inbox/event-inbox';
+import { deliverOrLeave, isDelivered, recordEvent } from '../inbox/event-inbox';
 import { enrollLead } from '../enrollment/enroll-lead';
 import { eraseLead } from '../erasure/erase-lead';
 import { notFound, ProblemError } from '../problem';
@@ -95,13 +95,18 @@ export function leadsRouter(deps: AppDeps): Router {
         `Event "${event.id}" was recorded for another lead.`,
       );
     }
-    // Signalled even when the record was a duplicate: a crash between recording and
-    // signalling must not lose the event. The workflow drops ids it has applied.
-    const delivered = await signalRecorded(deps.prisma, deps.temporal, {
-      source: 'api',
-      externalId: event.id,
-    });
-    res.status(202).json(eventAcceptedSchema.parse({ leadId: id, eventId: event.id, duplicate, delivered }));
+    // Only what the inbox has not signalled yet is signalled: a duplicate of an event
+    // a crash left unsignalled delivers it, any other duplicate reaches nothing.
+    // Accepted either way: with Temporal unreachable the relay delivers it later.
+    const attempt = await deliverOrLeave(deps, { source: 'api', externalId: event.id });
+    res.status(202).json(
+      eventAcceptedSchema.parse({
+        leadId: id,
+        eventId: event.id,
+        duplicate,
+        delivered: isDelivered(attempt),
+      }),
+    );
   });
 
   router.get('/v1/leads/:id', requireScope('read'), async (req, res) => {

@@ -10,7 +10,7 @@ import {
 import type { LeadEventType } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
-import { signalRecorded } from '../inbox/event-inbox';
+import { deliverOrLeave } from '../inbox/event-inbox';
 import { notFound, ProblemError } from '../problem';
 import { parseRequest } from '../validate';
 
@@ -151,9 +151,10 @@ export function tasksRouter(deps: AppDeps): Router {
         `was already completed${stored.success ? ` with outcome "${stored.data.outcome}"` : ''}`,
       );
     }
-    // Signalled on a repeat too: a crash between recording and signalling must not
-    // lose the event; the workflow drops an event id it has already applied.
-    await signalRecorded(deps.prisma, deps.temporal, { source: TASKS_EVENT_SOURCE, externalId });
+    // Tried on a repeat too: a crash between recording and signalling must not lose
+    // the event, and the inbox signals only what it has not signalled yet. With
+    // Temporal unreachable the completion stands and the relay delivers it.
+    await deliverOrLeave(deps, { source: TASKS_EVENT_SOURCE, externalId });
     res.json(
       taskCompletedSchema.parse({
         task: view(outcome.task),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { correlationFrom, matchOf } from './correlation';
 import type { ProviderEvent, ProviderEventData } from './provider-event';
@@ -23,8 +24,9 @@ import {
  * Mailgun webhooks: one JSON event per POST, `{ signature: { timestamp, token,
  * signature }, "event-data": {…} }`, signature = hex HMAC-SHA256(signing key,
  * timestamp + token). The signature does NOT cover event-data, so a captured
- * token could be reused with any payload: each token is accepted once (replay
- * guard) and only while its timestamp is fresh, which is what Mailgun advises.
+ * token could be reused with any payload: each token is bound to the body it
+ * first came with (replay guard; the same body again is a redelivery and
+ * accepted) and only while its timestamp is fresh, which is what Mailgun advises.
  * The signature lives in the body, so the body is parsed before it is
  * authenticated; nothing in it is used until the signature holds.
  */
@@ -157,9 +159,11 @@ export function createMailgunWebhook(config: MailgunWebhookConfig): WebhookHandl
 
     const result = mapMailgunPayload(body);
 
-    if (await config.replayGuard.seen(`mailgun:${block.token}`, signedAtMs + config.maxAgeMs)) {
-      throw replayedSignature('mailgun');
-    }
+    // A redelivery (same token, same bytes) goes to the inbox again, which stores
+    // nothing twice; the token on any other body is a forgery.
+    const content = createHash('sha256').update(request.rawBody).digest('hex');
+    const use = await config.replayGuard.use(`mailgun:${block.token}`, content, signedAtMs + config.maxAgeMs);
+    if (use === 'other-content') throw replayedSignature('mailgun');
     return result;
   };
 }

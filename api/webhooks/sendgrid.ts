@@ -1,10 +1,9 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { correlationFrom, matchOf } from './correlation';
 import type { ProviderEvent, ProviderEventData } from './provider-event';
-import type { ReplayGuard } from './replay-guard';
 import { isFresh, signedTimestampMs } from './signature-checks';
-import { invalidSignature, missingSignature, replayedSignature, staleSignature } from './webhook-problems';
+import { invalidSignature, missingSignature, staleSignature } from './webhook-problems';
 import {
   isoFromUnixSeconds,
   linkWithoutQuery,
@@ -13,6 +12,7 @@ import {
   parsePayloadAt,
   unixSecondsSchema,
   type WebhookHandler,
+  type WebhookRequest,
   type WebhookResult,
 } from './webhook-request';
 
@@ -215,39 +215,38 @@ export function mapSendgridEvents(payload: unknown): WebhookResult {
 export interface SendgridWebhookConfig {
   publicKey: KeyObject;
   maxAgeMs: number;
-  replayGuard: ReplayGuard;
   now: () => number;
 }
 
 export function createSendgridWebhook(config: SendgridWebhookConfig): WebhookHandler {
-  return async (request) => {
-    const signature = request.header(SENDGRID_SIGNATURE_HEADER)?.trim();
-    const timestamp = request.header(SENDGRID_TIMESTAMP_HEADER)?.trim();
-    if (signature === undefined || signature === '' || timestamp === undefined || timestamp === '') {
-      throw missingSignature(
-        'sendgrid',
-        `the ${SENDGRID_SIGNATURE_HEADER} and ${SENDGRID_TIMESTAMP_HEADER} headers`,
-      );
-    }
-    const signedAtMs = signedTimestampMs(timestamp);
-    if (
-      signedAtMs === undefined ||
-      !verifySendgridSignature(config.publicKey, timestamp, request.rawBody, signature)
-    ) {
-      throw invalidSignature('sendgrid');
-    }
-    if (!isFresh(signedAtMs, config.now(), config.maxAgeMs))
-      throw staleSignature('sendgrid', config.maxAgeMs);
+  // Checks are synchronous; a throw in the executor becomes the handler's rejection.
+  return (request) =>
+    new Promise((resolve) => {
+      resolve(verifiedSendgridBatch(config, request));
+    });
+}
 
-    const result = mapSendgridEvents(parseJsonBody(request.rawBody));
+function verifiedSendgridBatch(config: SendgridWebhookConfig, request: WebhookRequest): WebhookResult {
+  const signature = request.header(SENDGRID_SIGNATURE_HEADER)?.trim();
+  const timestamp = request.header(SENDGRID_TIMESTAMP_HEADER)?.trim();
+  if (signature === undefined || signature === '' || timestamp === undefined || timestamp === '') {
+    throw missingSignature(
+      'sendgrid',
+      `the ${SENDGRID_SIGNATURE_HEADER} and ${SENDGRID_TIMESTAMP_HEADER} headers`,
+    );
+  }
+  const signedAtMs = signedTimestampMs(timestamp);
+  if (
+    signedAtMs === undefined ||
+    !verifySendgridSignature(config.publicKey, timestamp, request.rawBody, signature)
+  ) {
+    throw invalidSignature('sendgrid');
+  }
+  if (!isFresh(signedAtMs, config.now(), config.maxAgeMs)) throw staleSignature('sendgrid', config.maxAgeMs);
 
-    // Keyed on what was signed, not on the signature bytes: ECDSA signatures are
-    // malleable ((r, s) and (r, n - s) both verify), so a replay could otherwise
-    // slip past with a re-encoded signature.
-    const signedContent = createHash('sha256').update(timestamp).update(request.rawBody).digest('hex');
-    if (await config.replayGuard.seen(`sendgrid:${signedContent}`, signedAtMs + config.maxAgeMs)) {
-      throw replayedSignature('sendgrid');
-    }
-    return result;
-  };
+  // A batch delivered again (SendGrid retries when an answer is lost) is mapped
+  // and ingested like the first time: the inbox stores each sg_event_id once and
+  // signals nothing it signalled before. A copy by anyone else is the same
+  // bytes, so it can carry nothing SendGrid did not send.
+  return mapSendgridEvents(parseJsonBody(request.rawBody));
 }

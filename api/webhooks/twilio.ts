@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { correlationFrom, matchOf, TWILIO_CALLBACK_QUERY_KEYS } from './correlation';
-import { constantTimeEqual, hmacDigest } from './signature-checks';
-import { invalidSignature, missingSignature } from './webhook-problems';
 import {
+  bodyMatchesSha256,
+  bodySha256Of,
+  hashOfSettings,
+  parseFormParams,
+  TWILIO_SIGNATURE_HEADER,
+  TWILIO_SIGNATURE_SETTINGS_HEADER,
+  verifyTwilioSignature,
+  type FormParams,
+} from './twilio-signature';
+import { invalidSignature, missingSignature, notConfigured } from './webhook-problems';
+import {
+  parseJsonBody,
   parsePayload,
   type WebhookHandler,
   type WebhookRequest,
@@ -10,82 +20,15 @@ import {
 } from './webhook-request';
 
 /**
- * Twilio Messaging webhooks (incoming message, outbound status callback).
- * Twilio signs HMAC-SHA1(auth token, full URL it called + every POST parameter
- * name and value, sorted by name) and sends it base64 in X-Twilio-Signature.
- * The scheme has no timestamp and is deterministic, so a replayed request is
- * byte-identical to a Twilio retry: it cannot be refused without refusing
- * retries, and the stable externalId (MessageSid) lets the inbox drop it.
+ * Twilio Messaging webhooks (incoming message, outbound status callback),
+ * verified as twilio-signature.ts describes: the classic HMAC-SHA1 signature
+ * with the Auth Token, or a SharedKey signature (HMAC-SHA1 or HMAC-SHA256)
+ * named by X-Twilio-Webhooks-Signature-Settings; form bodies, or JSON bodies
+ * hashed into the signed URL (bodySHA256). Neither scheme has a timestamp and
+ * both are deterministic, so a replayed request is byte-identical to a Twilio
+ * retry: it cannot be refused without refusing retries, and the stable
+ * externalId (MessageSid) lets the inbox store it once.
  */
-export const TWILIO_SIGNATURE_HEADER = 'X-Twilio-Signature';
-
-/** Form parameters in body order; a name may repeat. */
-export type FormParams = [name: string, value: string][];
-
-export function parseFormParams(rawBody: Buffer): FormParams {
-  return [...new URLSearchParams(rawBody.toString('utf8'))];
-}
-
-/**
- * The string Twilio signs: the URL followed by name+value of every POST
- * parameter, sorted by name. Repeated names contribute each distinct value in
- * sorted order, as Twilio's own libraries do.
- */
-function signedString(url: string, params: FormParams): string {
-  const valuesByName = new Map<string, Set<string>>();
-  for (const [name, value] of params) {
-    const values = valuesByName.get(name) ?? new Set<string>();
-    values.add(value);
-    valuesByName.set(name, values);
-  }
-  let data = url;
-  for (const name of [...valuesByName.keys()].sort()) {
-    for (const value of [...(valuesByName.get(name) ?? [])].sort()) data += name + value;
-  }
-  return data;
-}
-
-export function computeTwilioSignature(authToken: string, url: string, params: FormParams): string {
-  return hmacDigest('sha1', authToken, Buffer.from(signedString(url, params), 'utf8')).toString('base64');
-}
-
-/**
- * The URLs Twilio may have signed for a request: Twilio is inconsistent about
- * an explicit default port (:443/:80), so its libraries accept either form.
- */
-function urlVariants(publicBaseUrl: string, originalUrl: string): string[] {
-  let url: URL;
-  try {
-    url = new URL(publicBaseUrl.replace(/\/+$/, '') + originalUrl);
-  } catch {
-    return [];
-  }
-  const withoutPort = new URL(url.href);
-  withoutPort.port = '';
-  const variants = new Set([url.href, withoutPort.href]);
-  if (url.port === '') {
-    const defaultPort = url.protocol === 'https:' ? '443' : '80';
-    variants.add(`${url.protocol}//${url.host}:${defaultPort}${url.pathname}${url.search}`);
-  }
-  return [...variants];
-}
-
-export function verifyTwilioSignature(
-  authToken: string,
-  publicBaseUrl: string,
-  originalUrl: string,
-  params: FormParams,
-  signature: string,
-): boolean {
-  const provided = Buffer.from(signature, 'utf8');
-  let valid = false;
-  // Every variant is checked (no early exit) so timing does not tell which one matched.
-  for (const url of urlVariants(publicBaseUrl, originalUrl)) {
-    const expected = Buffer.from(computeTwilioSignature(authToken, url, params), 'utf8');
-    valid = constantTimeEqual(provided, expected) || valid;
-  }
-  return valid;
-}
 
 /** Twilio's default opt-out words (and the brief's table): matched on the whole trimmed body. */
 export const TWILIO_OPT_OUT_KEYWORDS = [
@@ -242,8 +185,23 @@ export function mapStatusCallback(
 
 export interface TwilioWebhookConfig {
   authToken: string;
+  /** TWILIO_WEBHOOK_SHARED_KEY_SECRET: the SharedKey secrets Twilio may sign with (several during a rotation). */
+  sharedKeySecrets: readonly string[];
   publicBaseUrl: string;
   now: () => number;
+}
+
+export const TWILIO_SHARED_KEY_VARIABLE = 'TWILIO_WEBHOOK_SHARED_KEY_SECRET';
+
+/** A JSON body's top-level scalars, as the form parameters they stand for. */
+function jsonFields(rawBody: Buffer): FormParams {
+  const body = parseJsonBody(rawBody);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+  return Object.entries(body).flatMap(([name, value]): FormParams =>
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? [[name, String(value)]]
+      : [],
+  );
 }
 
 function verifiedParams(config: TwilioWebhookConfig, request: WebhookRequest): FormParams {
@@ -251,12 +209,27 @@ function verifiedParams(config: TwilioWebhookConfig, request: WebhookRequest): F
   if (signature === undefined || signature === '') {
     throw missingSignature('twilio', `the ${TWILIO_SIGNATURE_HEADER} header`);
   }
-  const params = parseFormParams(request.rawBody);
-  if (
-    !verifyTwilioSignature(config.authToken, config.publicBaseUrl, request.originalUrl, params, signature)
-  ) {
-    throw invalidSignature('twilio');
+  const settings = request.header(TWILIO_SIGNATURE_SETTINGS_HEADER)?.trim();
+  const sharedKey = settings !== undefined && settings !== '';
+  if (sharedKey && config.sharedKeySecrets.length === 0) {
+    throw notConfigured('twilio', [TWILIO_SHARED_KEY_VARIABLE]);
   }
+  const keys = sharedKey ? config.sharedKeySecrets : [config.authToken];
+  const hash = sharedKey ? hashOfSettings(settings) : 'sha1';
+  if (hash === undefined) throw invalidSignature('twilio');
+  const verify = (params: FormParams) =>
+    verifyTwilioSignature(keys, config.publicBaseUrl, request.originalUrl, params, signature, hash);
+
+  const bodySha256 = bodySha256Of(request.originalUrl);
+  if (bodySha256 !== undefined) {
+    // Both are checked whatever the first says, so timing does not tell which failed.
+    const urlSigned = verify([]);
+    const bodyHashed = bodyMatchesSha256(request.rawBody, bodySha256);
+    if (!urlSigned || !bodyHashed) throw invalidSignature('twilio');
+    return jsonFields(request.rawBody);
+  }
+  const params = parseFormParams(request.rawBody);
+  if (!verify(params)) throw invalidSignature('twilio');
   return params;
 }
 

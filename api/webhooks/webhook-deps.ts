@@ -8,6 +8,12 @@ export interface WebhookSecrets {
   /** TWILIO_AUTH_TOKEN */
   twilioAuthToken?: string;
   /**
+   * TWILIO_WEBHOOK_SHARED_KEY_SECRET: the secret of the SharedKey a Twilio
+   * Webhooks Setting signs with (X-Twilio-Webhooks-Signature-Settings);
+   * comma-separated during a key rotation. Unset: only Auth Token signatures.
+   */
+  twilioSharedKeySecret?: string;
+  /**
    * PUBLIC_BASE_URL: the origin Twilio calls, plus any path prefix a proxy
    * strips before the request reaches this service (Twilio signs the URL it
    * called, which this service cannot see behind a proxy).

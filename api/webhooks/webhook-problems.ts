@@ -8,7 +8,9 @@ import type { ProviderSource } from './provider-event';
  * - 501 the provider is not configured (names the variables to set);
  * - 401 the request cannot be authenticated: signature or credentials missing,
  *   wrong, or signed too long ago;
- * - 403 the signature is authentic but was already used (a replay);
+ * - 403 the signature is authentic but was already used for another payload
+ *   (a token that does not cover the body, reused); a verified redelivery of
+ *   the same request is never refused: it is answered 2xx and applies nothing;
  * - 400 authentic, but the payload is malformed.
  * Details never echo what was sent: signatures are secrets-derived and
  * payloads carry personal data.
@@ -68,7 +70,7 @@ export function replayedSignature(source: ProviderSource): ProblemError {
     403,
     'webhook-signature-replayed',
     'Webhook signature replayed',
-    `This ${providerName(source)} signature was already used.`,
+    `This ${providerName(source)} signature was already used with another payload.`,
   );
 }
 

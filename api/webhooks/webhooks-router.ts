@@ -42,7 +42,16 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
   const twilio = (secret: (variable: string) => string) => {
     const publicBaseUrl = secret('PUBLIC_BASE_URL');
     assertPublicBaseUrl(publicBaseUrl);
-    return { authToken: secret('TWILIO_AUTH_TOKEN'), publicBaseUrl, now: deps.now };
+    return {
+      authToken: secret('TWILIO_AUTH_TOKEN'),
+      // Optional: only webhooks a Twilio Webhooks Rule signs with a SharedKey need it.
+      sharedKeySecrets: (secrets.twilioSharedKeySecret ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== ''),
+      publicBaseUrl,
+      now: deps.now,
+    };
   };
   const twilioVariables = {
     TWILIO_AUTH_TOKEN: secrets.twilioAuthToken,
@@ -57,7 +66,6 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
         createSendgridWebhook({
           publicKey: parseSendgridPublicKey(secret('SENDGRID_WEBHOOK_PUBLIC_KEY')),
           maxAgeMs: maxAge.sendgrid,
-          replayGuard: deps.replayGuard,
           now: deps.now,
         }),
       reply: 'json',
@@ -91,7 +99,6 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
         createCalendlyWebhook({
           signingKey: secret('CALENDLY_WEBHOOK_SIGNING_KEY'),
           maxAgeMs: maxAge.calendly,
-          replayGuard: deps.replayGuard,
           now: deps.now,
         }),
       reply: 'json',
@@ -214,6 +221,7 @@ export function webhookSecretsFromEnv(env: Readonly<Record<string, string | unde
   return {
     sendgridPublicKey: read('SENDGRID_WEBHOOK_PUBLIC_KEY'),
     twilioAuthToken: read('TWILIO_AUTH_TOKEN'),
+    twilioSharedKeySecret: read('TWILIO_WEBHOOK_SHARED_KEY_SECRET'),
     publicBaseUrl: read('PUBLIC_BASE_URL'),
     calcomSecret: read('CALCOM_WEBHOOK_SECRET'),
     calendlySigningKey: read('CALENDLY_WEBHOOK_SIGNING_KEY'),

@@ -3,19 +3,18 @@ import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { workflowEventId } from '../../api/inbox/event-inbox';
-import { fullStateQuery, leadEventSignal, nurtureStateQuery } from '../../workflows/definitions';
-import { workflowIdForLead } from '../../workflows/ids';
-import type { nurtureWorkflow } from '../../workflows/nurture-workflow';
+import { SIGNAL_CLAIM_LEASE_MS, workflowEventId } from '../../api/inbox/event-inbox';
+import { startEventRelay } from '../../api/inbox/event-relay';
+import { createLogger } from '../../config/logger';
+import { fullStateQuery } from '../../workflows/definitions';
 import type { ApiProcessReady, CrashPoint } from '../support/api-process';
-import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
+import { leadEventSignals } from '../support/signal-history';
 import { startTestWorker } from '../support/nurture-worker';
+import { startWaitingNurture, type NurtureHandle } from '../support/waiting-nurture';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -23,7 +22,9 @@ import { openTestDatabase, type TestDatabase } from '../support/test-database';
  * The API is killed (SIGKILL) between receiving a Cal.com webhook and
  * answering it, so the provider sees no 2xx and redelivers the same bytes to
  * a restarted API. The event must take effect exactly once, whichever side of
- * the Temporal signal the crash fell on. The API runs in child processes
+ * the Temporal signal the crash fell on: the inbox signals only what it has
+ * not marked, the dead process's claim lapses after the lease, and the relay
+ * takes over. The API runs in child processes
  * (test/support/api-process.ts); Temporal, the worker and the database stay
  * in this process, the database served over the wire so the children reach it.
  */
@@ -36,7 +37,6 @@ const fixture = (name: string) =>
 const bookingCreated = fixture('calcom-booking-created');
 const bookingCancelled = fixture('calcom-booking-cancelled');
 
-type Nurture = WorkflowHandle<typeof nurtureWorkflow>;
 
 let env: TestWorkflowEnvironment | undefined;
 let db: TestDatabase | undefined;
@@ -169,43 +169,32 @@ async function connectionFailure(request: Promise<Response>): Promise<string> {
   return failure.cause.code;
 }
 
-async function startNurture(prefix: string): Promise<{ leadId: string; email: string; handle: Nurture }> {
+function startNurture(prefix: string): Promise<{ leadId: string; email: string; handle: NurtureHandle }> {
   const { env, db, taskQueue } = setup();
   const email = `${prefix}-${String(Date.now())}@example.com`;
-  const input = await insertLead(db.prisma, { email });
-  const handle = await env.client.workflow.start<typeof nurtureWorkflow>('nurtureWorkflow', {
-    taskQueue,
-    workflowId: workflowIdForLead(input.leadId),
-    args: [input],
-  });
-  await eventually(
-    () => handle.query(nurtureStateQuery),
-    (s) => s.phase === 'awaiting-open',
-  );
-  return { leadId: input.leadId, email, handle };
+  return startWaitingNurture({ client: env.client, prisma: db.prisma, taskQueue }, { email });
 }
 
-const signalledEventSchema = z.object({ id: z.string() });
+function signalsOf(handle: NurtureHandle, eventId: string): Promise<{ count: number; handled: boolean }> {
+  return leadEventSignals(setup().env.client, handle, eventId);
+}
 
 /**
- * How many times the event reached the workflow (signals in its history), and
- * whether a workflow task completed after the last one, i.e. the worker has
- * handled it and a query now reflects it.
+ * A relay pass (every API process runs one) at a time past the claim lease: the
+ * claim the killed process took before signalling has lapsed by then.
  */
-async function signalsOf(handle: Nurture, eventId: string): Promise<{ count: number; handled: boolean }> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  let count = 0;
-  let last = -1;
-  events.forEach((event, index) => {
-    const signalled = event.workflowExecutionSignaledEventAttributes;
-    const payload = signalled?.input?.payloads?.[0];
-    if (signalled?.signalName !== leadEventSignal.name || payload === undefined) return;
-    if (signalledEventSchema.parse(defaultPayloadConverter.fromPayload(payload)).id !== eventId) return;
-    count += 1;
-    last = index;
-  });
-  const handled = events.slice(last + 1).some((event) => event.workflowTaskCompletedEventAttributes != null);
-  return { count, handled };
+async function relayAfterTheLease(): Promise<number> {
+  const { env, db } = setup();
+  const later = Date.now() + SIGNAL_CLAIM_LEASE_MS + 1_000;
+  const relay = startEventRelay(
+    { prisma: db.prisma, temporal: env.client, logger: createLogger('silent') },
+    { intervalMs: 600_000, now: () => later },
+  );
+  try {
+    return await relay.runOnce();
+  } finally {
+    await relay.stop();
+  }
 }
 
 async function decisionsAbout(leadId: string, reasonStart: string) {
@@ -215,7 +204,7 @@ async function decisionsAbout(leadId: string, reasonStart: string) {
 }
 
 describe('the API killed between receiving a webhook and acknowledging it', () => {
-  test('after recording, before signalling: the redelivery converts the nurture exactly once', async () => {
+  test('after claiming, before signalling: acknowledged on redelivery, delivered once when the claim lapses', async () => {
     const { db } = setup();
     const { leadId, email, handle } = await startNurture('crash-before-signal');
     const delivery = calcomDelivery(bookingCreated, email, `uid-${leadId}`);
@@ -226,18 +215,23 @@ describe('the API killed between receiving a webhook and acknowledging it', () =
       await connectionFailure(deliver(crashing.base, delivery)),
     );
     expect(await crashing.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    // The crash fell where intended: stored, but the workflow never heard of it.
+    // The crash fell where intended: stored and claimed, but the workflow never heard of it.
     const stored = await db.prisma.event.findMany({ where: { leadId } });
     expect(stored).toHaveLength(1);
     expect(stored[0]?.signaledAt).toBeNull();
+    expect(stored[0]?.signalClaimedAt).not.toBeNull();
     expect((await signalsOf(handle, eventId)).count).toBe(0);
 
     // The provider got no 2xx: it redelivers the very same bytes, to a restarted API.
+    // A live claim cannot be told from a slow one, so that request leaves it alone.
     const restarted = await startApiChild();
     const reply = await deliver(restarted.base, delivery);
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ received: 1, ignored: 0 });
+    expect((await signalsOf(handle, eventId)).count).toBe(0);
 
+    // Once the dead process's claim has lapsed, the relay delivers it.
+    expect(await relayAfterTheLease()).toBe(1);
     expect(await handle.result()).toEqual({ status: 'converted' });
     const events = await db.prisma.event.findMany({ where: { leadId } });
     expect(events).toHaveLength(1);
@@ -247,9 +241,9 @@ describe('the API killed between receiving a webhook and acknowledging it', () =
     expect(await decisionsAbout(leadId, 'meeting booked')).toHaveLength(1);
   }, 90_000);
 
-  test('after signalling, before answering: the workflow drops the redelivered event it already applied', async () => {
+  test("after signalling, before marking: the redelivery signals nothing; the workflow drops the relay's late copy", async () => {
     const { db } = setup();
-    // A cancellation, not a booking: the nurture stays open, so the redelivered
+    // A cancellation, not a booking: the nurture stays open, so the relay's second
     // signal really reaches the workflow and its de-duplication is what is tested
     // (a converted nurture would have closed and refused the second signal).
     const { leadId, email, handle } = await startNurture('crash-after-signal');
@@ -276,8 +270,12 @@ describe('the API killed between receiving a webhook and acknowledging it', () =
     const reply = await deliver(restarted.base, delivery);
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ received: 1, ignored: 0 });
+    expect((await signalsOf(handle, eventId)).count).toBe(1);
 
-    // Both signals reached the workflow; wait until the worker has handled the second.
+    // The inbox cannot know the dead process's signal went out: once its claim has
+    // lapsed the relay signals again, and the workflow's own window (the second
+    // guard) drops the copy. Wait until the worker has handled it.
+    expect(await relayAfterTheLease()).toBe(1);
     await eventually(
       () => signalsOf(handle, eventId),
       (s) => s.count === 2 && s.handled,

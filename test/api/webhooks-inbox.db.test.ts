@@ -5,12 +5,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
-import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
-import { workflowIdForLead } from '../../workflows/ids';
-import { insertLead } from '../support/builders';
+import { fullStateQuery } from '../../workflows/definitions';
 import { eventually } from '../support/eventually';
 import { startTestWorker } from '../support/nurture-worker';
 import { startTestApi } from '../support/test-api';
+import { startWaitingNurture } from '../support/waiting-nurture';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -68,25 +67,13 @@ function bookingFor(email: string, uid: string): string {
   return booking.replaceAll('john.doe@example.com', email).replace(/"uid": "[^"]*"/, `"uid": "${uid}"`);
 }
 
-async function startNurture(email: string) {
-  const input = await insertLead(db.prisma, { email });
-  const handle = await env.client.workflow.start('nurtureWorkflow', {
-    taskQueue,
-    workflowId: workflowIdForLead(input.leadId),
-    args: [input],
-  });
-  await eventually(
-    () => handle.query(nurtureStateQuery),
-    (s) => s.phase === 'awaiting-open',
-  );
-  return { leadId: input.leadId, handle };
+function startNurture(email: string) {
+  return startWaitingNurture({ client: env.client, prisma: db.prisma, taskQueue }, { email });
 }
 
 describe('webhooks into the inbox', () => {
   test('a signed Cal.com booking for a known lead is recorded once and converts the nurture, even when redelivered', async () => {
-    const { leadId, handle } = await startNurture(`booker-${String(Date.now())}@example.com`);
-    const { email } = await db.prisma.lead.findUniqueOrThrow({ where: { id: leadId } });
-    if (email === null) throw new Error('the lead was stored without an email');
+    const { leadId, email, handle } = await startNurture(`booker-${String(Date.now())}@example.com`);
     const body = bookingFor(email.toUpperCase(), `uid-${leadId}`);
     expect((await postCalcom(body)).status).toBe(200);
     expect((await postCalcom(body)).status).toBe(200);
@@ -135,7 +122,7 @@ describe('webhooks into the inbox', () => {
     });
     const relay = startEventRelay(
       { prisma: db.prisma, temporal: env.client, logger: createLogger('silent') },
-      60_000,
+      { intervalMs: 60_000 },
     );
     try {
       expect(await relay.runOnce()).toBeGreaterThanOrEqual(1);

@@ -7,12 +7,12 @@ import {
   TransientProviderError,
 } from '../../activities/providers/provider-errors';
 import { TwilioSmsChannel, type TwilioSmsConfig } from '../../activities/providers/twilio-sms-channel';
+import { mapStatusCallback } from '../../api/webhooks/twilio';
 import {
   computeTwilioSignature,
-  mapStatusCallback,
   verifyTwilioSignature,
   type FormParams,
-} from '../../api/webhooks/twilio';
+} from '../../api/webhooks/twilio-signature';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'twilio-test-auth-token';

@@ -14,8 +14,8 @@
  * touching production code: the Temporal client gets an interceptor on
  * `signal`, the call api/inbox/event-inbox.ts makes after the event is
  * recorded and before the 2xx is written.
- *   before-signal: recorded, never signalled, never acknowledged.
- *   after-signal:  recorded and signalled (the workflow has it), never marked, never acknowledged.
+ *   before-signal: recorded and claimed, never signalled, never acknowledged.
+ *   after-signal:  recorded, claimed and signalled (the workflow has it), never marked, never acknowledged.
  * `--embedded-db` says DATABASE_URL is PGlite served over the wire: one
  * connection per process (see prisma/database.ts).
  *

@@ -1,11 +1,10 @@
 import {
   classifyInboundSms,
-  computeTwilioSignature,
   TWILIO_HELP_KEYWORDS,
   TWILIO_OPT_IN_KEYWORDS,
   TWILIO_OPT_OUT_KEYWORDS,
-  type FormParams,
 } from '../../api/webhooks/twilio';
+import { computeTwilioSignature, type FormParams } from '../../api/webhooks/twilio-signature';
 import {
   expectProblem,
   failingIngest,

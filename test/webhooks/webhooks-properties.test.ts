@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { computeTwilioSignature } from '../../api/webhooks/twilio';
+import { computeTwilioSignature } from '../../api/webhooks/twilio-signature';
 import { leadEventTypeSchema } from '../../workflows/lead-event';
 import {
   fixtureText,

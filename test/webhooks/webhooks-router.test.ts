@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import express from 'express';
 import { createMemoryReplayGuard } from '../../api/webhooks/replay-guard';
-import { computeTwilioSignature } from '../../api/webhooks/twilio';
+import { computeTwilioSignature } from '../../api/webhooks/twilio-signature';
 import { createWebhooksRouter, webhookSecretsFromEnv } from '../../api/webhooks/webhooks-router';
 import {
   expectProblem,
@@ -194,29 +194,31 @@ describe('webhooks router: wiring', () => {
 });
 
 describe('createMemoryReplayGuard', () => {
-  test('remembers a key until it expires', async () => {
+  test('binds a key to its first content until it expires', async () => {
     let now = 1_000;
     const guard = createMemoryReplayGuard({ now: () => now });
-    expect(await guard.seen('mailgun:t1', 2_000)).toBe(false);
-    expect(await guard.seen('mailgun:t1', 2_000)).toBe(true);
-    expect(await guard.seen('calendly:t1', 2_000)).toBe(false);
+    expect(await guard.use('mailgun:t1', 'body-a', 2_000)).toBe('first');
+    expect(await guard.use('mailgun:t1', 'body-a', 2_000)).toBe('same-content');
+    expect(await guard.use('mailgun:t1', 'body-b', 2_000)).toBe('other-content');
+    expect(await guard.use('calendly:t1', 'body-b', 2_000)).toBe('first');
     now = 2_000;
-    expect(await guard.seen('mailgun:t1', 3_000)).toBe(false);
+    expect(await guard.use('mailgun:t1', 'body-b', 3_000)).toBe('first');
   });
 
   test('is bounded: expired entries go first, then the one closest to expiry', async () => {
     let now = 0;
     const guard = createMemoryReplayGuard({ maxEntries: 2, now: () => now });
-    await guard.seen('a', 100);
-    await guard.seen('b', 500);
+    await guard.use('a', 'x', 100);
+    await guard.use('b', 'x', 500);
     now = 200;
     // Full: "a" has expired and makes room.
-    await guard.seen('c', 300);
-    expect(await guard.seen('b', 500)).toBe(true);
-    expect(await guard.seen('c', 300)).toBe(true);
+    await guard.use('c', 'x', 300);
+    expect(await guard.use('b', 'y', 500)).toBe('other-content');
+    expect(await guard.use('c', 'y', 300)).toBe('other-content');
     // Full with live entries: "c" (expiring soonest) is dropped for "d".
-    await guard.seen('d', 900);
-    expect(await guard.seen('b', 500)).toBe(true);
-    expect(await guard.seen('d', 900)).toBe(true);
+    await guard.use('d', 'x', 900);
+    expect(await guard.use('b', 'y', 500)).toBe('other-content');
+    expect(await guard.use('d', 'y', 900)).toBe('other-content');
+    expect(await guard.use('c', 'y', 300)).toBe('first');
   });
 });
