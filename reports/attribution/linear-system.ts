@@ -7,26 +7,31 @@
  */
 export function solveLinearSystem(matrix: readonly (readonly number[])[], rhs: readonly number[]): number[] {
   const size = rhs.length;
-  const rows = matrix.map((row, index) => [...row, rhs[index] ?? 0]);
-  const at = (row: number, column: number): number => rows[row]?.[column] ?? 0;
+  if (matrix.length !== size || matrix.some((row) => row.length !== size)) {
+    throw new RangeError(`a ${size}-row system needs a ${size} × ${size} matrix`);
+  }
+  // The augmented matrix [A | b], row-major in one array.
+  const width = size + 1;
+  const cells = matrix.flatMap((row, index) => [...row, rhs[index] ?? 0]);
+  const at = (row: number, column: number): number => cells[row * width + column] ?? 0;
+  const set = (row: number, column: number, value: number): void => {
+    cells[row * width + column] = value;
+  };
   for (let pivot = 0; pivot < size; pivot += 1) {
     let best = pivot;
     for (let row = pivot + 1; row < size; row += 1) {
       if (Math.abs(at(row, pivot)) > Math.abs(at(best, pivot))) best = row;
     }
     if (Math.abs(at(best, pivot)) < 1e-12) throw new RangeError('singular system: a state is never absorbed');
-    const swapped = rows[best];
-    const current = rows[pivot];
-    if (swapped === undefined || current === undefined)
-      throw new RangeError('matrix and right-hand side differ in size');
-    rows[pivot] = swapped;
-    rows[best] = current;
+    for (let column = pivot; column < width; column += 1) {
+      const held = at(pivot, column);
+      set(pivot, column, at(best, column));
+      set(best, column, held);
+    }
     for (let row = pivot + 1; row < size; row += 1) {
       const factor = at(row, pivot) / at(pivot, pivot);
-      const target = rows[row];
-      if (target === undefined || factor === 0) continue;
-      for (let column = pivot; column <= size; column += 1)
-        target[column] = at(row, column) - factor * at(pivot, column);
+      for (let column = pivot; column < width; column += 1)
+        set(row, column, at(row, column) - factor * at(pivot, column));
     }
   }
   const solution = new Array<number>(size).fill(0);
