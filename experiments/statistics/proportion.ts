@@ -5,7 +5,7 @@ export interface Proportion {
 }
 
 /** A closed interval [low, high]. */
-export type Interval = readonly [low: number, high: number];
+export type Interval = [low: number, high: number];
 
 /** The observed rate; refuses counts that are not a proportion (a caller's bug, not data). */
 export function rateOf(p: Proportion): number {
