@@ -22,8 +22,9 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node modules,
-    // no database, no activity implementations (types only).
-    files: ['workflows/**/*.ts'],
+    // no database, no activity implementations (types only). Arm assignment
+    // is pure so the workflow can call it.
+    files: ['workflows/**/*.ts', 'experiments/assignment/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -126,6 +126,22 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+
+  // ── Experiments (README, "Experiments") ──────────────────────────────────
+  /**
+   * The fraction of all leads held out of every plan (no touch at all),
+   * drawn before a plan's own arms. 0 holds nobody out; above one half is
+   * refused as a likely typo (10 meant as 10 % is 0.1).
+   */
+  GLOBAL_CONTROL_SHARE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .min(0, 'must be a fraction from 0 to 0.5, e.g. 0.05 for 5 %')
+      .max(0.5, 'must be a fraction from 0 to 0.5, e.g. 0.05 for 5 %')
+      .default(0),
+  ),
+  // ── end of Experiments ───────────────────────────────────────────────────
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,8 @@
-import ms from 'ms';
 import { z } from 'zod';
 import { LEAD_EVENT_TYPES } from '../workflows/lead-event';
 import { CHANNELS } from '../workflows/rules/channels';
+import { checkExperimentFields, experimentPlanFields } from './experiment-schema';
+import { durationSchema, refuseDuplicateIds, slugSchema as slug } from './plan-fields';
 
 /**
  * A nurture plan is data: which emails go out and when, how long to wait for
@@ -11,12 +12,6 @@ import { CHANNELS } from '../workflows/rules/channels';
  * the workflow at enrollment, so a running nurture keeps the version it
  * started with. Workflow code imports this file's types only (no zod there).
  */
-export const durationSchema = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w)$/, 'must be a duration such as "30s", "48h" or "3d"')
-  .transform((text) => ms(text as ms.StringValue));
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase slug');
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24h time such as "09:00"');
 const channel = z.enum(CHANNELS);
 const eventType = z.enum(LEAD_EVENT_TYPES);
@@ -118,6 +113,7 @@ const planObject = z.strictObject({
   autoReply: z.strictObject({ postpone: durationSchema }),
   eligibility: z.array(eligibilityRuleSchema),
   accountStop: z.strictObject({ onBooking: z.boolean(), onReply: z.boolean() }),
+  ...experimentPlanFields,
 });
 
 /** The fields the cross-field checks read, common to the plan and its file. */
@@ -128,17 +124,7 @@ interface PlanCore {
 }
 
 function checkPlan<T extends PlanCore>(plan: T, ctx: z.RefinementCtx<T>): void {
-  const seen = new Set<string>();
-  plan.emailSteps.forEach((step, index) => {
-    if (seen.has(step.id)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['emailSteps', index, 'id'],
-        message: `duplicate step id "${step.id}"`,
-      });
-    }
-    seen.add(step.id);
-  });
+  refuseDuplicateIds(plan.emailSteps, 'emailSteps', 'step', ctx);
   if (plan.scoring.handoffAt < plan.scoring.highIntentAt) {
     ctx.addIssue({
       code: 'custom',
@@ -155,7 +141,7 @@ function checkPlan<T extends PlanCore>(plan: T, ctx: z.RefinementCtx<T>): void {
  * The plan the rest of the service sees, texts inlined. Its shape is fixed:
  * it is embedded in workflow inputs, so recorded histories replay against it.
  */
-export const planSchema = planObject.superRefine(checkPlan);
+export const planSchema = planObject.superRefine(checkPlan).superRefine(checkExperimentFields);
 
 /** Where a plan's templates live: `<plan id>/v<version>` under plans/templates/. */
 export const templateDirSchema = z
@@ -184,7 +170,8 @@ export const planFileSchema = planObject
       maxSegments: z.number().int().min(1).max(10).default(1),
     }),
   })
-  .superRefine(checkPlan);
+  .superRefine(checkPlan)
+  .superRefine(checkExperimentFields);
 
 /** A plan file as written on disk. */
 export type PlanFileInput = z.input<typeof planFileSchema>;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { EXPERIMENT_PLAN_FIELDS } from '../../plans/experiment-schema';
 import { PlanCatalog, PlanError } from '../../plans/plan-catalog';
 import { planSchema } from '../../plans/plan-schema';
 import { base, catalogOf, issuesOf, messageOf, SHIPPED_DIR, shippedTemplates } from './plan-folder';
@@ -9,7 +10,7 @@ const HOUR = 3_600_000;
 describe('plans', () => {
   test('the shipped plans load: default waits 48h for an open, demo seconds', () => {
     const catalog = PlanCatalog.load();
-    expect(catalog.ids()).toEqual(['default', 'demo']);
+    expect(catalog.ids()).toEqual(['default', 'demo', 'experiment']);
     expect(catalog.latest('default')?.openWindow).toBe(48 * HOUR);
     expect(catalog.latest('demo')?.openWindow).toBeLessThan(60_000);
     // demo is the default plan with short windows: same steps, same content (it names default's templates).
@@ -43,7 +44,9 @@ describe('plans', () => {
 
   test('the loaded plan keeps the shape workflow inputs have: no load-time fields', () => {
     const plan = PlanCatalog.load().latest('demo');
-    expect(Object.keys(plan ?? {})).toEqual(Object.keys(planSchema.shape));
+    // A plan without an experiment has none of its optional fields (experiment-schema.ts).
+    const fields = Object.keys(planSchema.shape).filter((k) => !EXPERIMENT_PLAN_FIELDS.includes(k));
+    expect(Object.keys(plan ?? {})).toEqual(fields);
     expect(plan).not.toHaveProperty('templates');
     expect(Object.keys(plan?.sms ?? {})).toEqual(['window', 'body', 'relevance']);
     expect(Object.keys(plan?.emailSteps[0]?.variants[0] ?? {})).toEqual(['id', 'subject', 'body']);
