@@ -194,5 +194,10 @@ export type PlanInput = z.input<typeof planSchema>;
 /** A validated plan: durations in milliseconds. */
 export type Plan = z.output<typeof planSchema>;
 export type EmailStep = Plan['emailSteps'][number];
-export type CapConfig = Plan['caps'][number];
+/** A frequency cap: rolling (a duration) or per local day of the lead (rules/frequency-caps.ts). */
+export type CapRule = Plan['caps'][number];
+/** A wait on channel `to` after a send on `from` (rules/frequency-caps.ts). */
+export type Cooldown = Plan['cooldowns'][number];
+/** When a channel may reach a lead, on the lead's wall clock (rules/send-window.ts). */
+export type SendWindow = Plan['sms']['window'];
 export type NurtureStatus = (typeof NURTURE_STATUSES)[number];

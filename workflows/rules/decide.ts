@@ -6,7 +6,7 @@ import { adaptedDelay } from './cadence';
 import type { Channel, ConsentChannel } from './channels';
 import { checkChannel, NUDGE_INTERVAL_MS, nudgeLimited } from './channel-policy';
 import { formatDuration } from './format-duration';
-import { checkCaps, checkCooldown, pruneHistory, type CapRule } from './frequency-caps';
+import { checkCaps, checkCooldown, pruneHistory } from './frequency-caps';
 import { highIntentTrigger } from './intent';
 import { formatLocal, instantOfLocal, localDateTime } from './local-time';
 import type {
@@ -101,7 +101,7 @@ export function decide(state: NurtureState, input: NurtureInput, now: number): D
   if (isActive(out.state)) syncAudience(out);
   // Keep only the sends a cap or cooldown can still see: the state stays small for months.
   if (out.state.sent !== state.sent) {
-    out.set({ sent: pruneHistory(out.state.sent, now, capRules(out.state), cooldownRules(out.state)) });
+    out.set({ sent: pruneHistory(out.state.sent, now, out.state.plan.caps, out.state.plan.cooldowns) });
   }
   return out.result();
 }
@@ -613,18 +613,6 @@ function windowEnd(now: number, zone: string, end: string): number {
   );
 }
 
-function capRules(state: NurtureState): CapRule[] {
-  return state.plan.caps.map((cap) =>
-    'rolling' in cap
-      ? { channel: cap.channel, max: cap.max, rollingMs: cap.rolling }
-      : { channel: cap.channel, max: cap.max, perLocalDay: true },
-  );
-}
-
-function cooldownRules(state: NurtureState): { from: Channel | 'any'; to: Channel; ms: number }[] {
-  return state.plan.cooldowns.map((c) => ({ from: c.from, to: c.to, ms: c.after }));
-}
-
 /** Caps, cooldowns and the preference nudge limit, as one answer: null when the channel may go now. */
 function limitFor(
   state: NurtureState,
@@ -636,14 +624,9 @@ function limitFor(
   nextAllowedAt: number;
   data: Record<string, string | number | boolean | null>;
 } | null {
-  const caps: CapRule[] = state.plan.caps.map((cap) =>
-    'rolling' in cap
-      ? { channel: cap.channel, max: cap.max, rollingMs: cap.rolling }
-      : { channel: cap.channel, max: cap.max, perLocalDay: true },
-  );
-  const cap = checkCaps(state.sent, channel, now, state.profile.timezone, caps);
+  const cap = checkCaps(state.sent, channel, now, state.profile.timezone, state.plan.caps);
   if (!cap.allowed) {
-    const per = 'rollingMs' in cap.rule ? `per ${formatDuration(cap.rule.rollingMs)}` : 'per local day';
+    const per = 'rolling' in cap.rule ? `per ${formatDuration(cap.rule.rolling)}` : 'per local day';
     return {
       rule: 'frequency-cap',
       reason: `${cap.rule.channel} cap ${String(cap.rule.max)} ${per} reached (${String(cap.count)} sent)`,
@@ -651,7 +634,7 @@ function limitFor(
       data: { cap: `${cap.rule.channel}:${String(cap.rule.max)} ${per}`, count: cap.count },
     };
   }
-  const cool = checkCooldown(state.sent, channel, now, cooldownRules(state));
+  const cool = checkCooldown(state.sent, channel, now, state.plan.cooldowns);
   if (!cool.allowed) {
     return {
       rule: 'cooldown',
