@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient, Touch } from '../prisma/generated/client';
+import type { SendTouchInput, TouchOutcome } from '../workflows/activity-contract';
 import type { EmailChannel, OutboundEmail, OutboundSms, SendOutcome, SmsChannel } from './message-channels';
 import {
   PermanentProviderError,
@@ -8,25 +9,6 @@ import {
 } from './providers/provider-errors';
 import { renderTemplate } from './render-template';
 import { unsubscribeUrl, type UnsubscribeSecret } from './unsubscribe-link';
-
-export interface SendTouchInput {
-  channel: 'email' | 'sms';
-  touchKey: string;
-  leadId: string;
-  workflowId: string;
-  planId: string;
-  planVersion: number;
-  step: string;
-  variant: string;
-  subject: string | null;
-  body: string;
-  vars: Record<string, string>;
-  /** ISO instant after which the provider must not be called (end of the SMS window), or null. */
-  notAfter: string | null;
-}
-
-export type TouchOutcome =
-  { outcome: 'sent'; providerMessageId: string; delivered: boolean } | { outcome: 'failed'; reason: string };
 
 export interface SendTouchDeps {
   prisma: PrismaClient;

@@ -1,6 +1,7 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { LEAD_EVENT_TYPES } from '../workflows/lead-event';
+import { NURTURE_STATUSES } from '../workflows/engine/status';
 import { CHANNELS } from '../workflows/rules/channels';
 
 /**
@@ -20,16 +21,6 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lowercase 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24h time such as "09:00"');
 const channel = z.enum(CHANNELS);
 const eventType = z.enum(LEAD_EVENT_TYPES);
-export const NURTURE_STATUSES = [
-  'new',
-  'engaged',
-  'high-intent',
-  'disengaged',
-  'converted',
-  'suppressed',
-  'opted-out',
-  'completed',
-] as const;
 const status = z.enum(NURTURE_STATUSES);
 
 const variantSchema = z.strictObject({ id: slug, subject: z.string().min(1), body: z.string().min(1) });
@@ -200,4 +191,3 @@ export type CapRule = Plan['caps'][number];
 export type Cooldown = Plan['cooldowns'][number];
 /** When a channel may reach a lead, on the lead's wall clock (rules/send-window.ts). */
 export type SendWindow = Plan['sms']['window'];
-export type NurtureStatus = (typeof NURTURE_STATUSES)[number];

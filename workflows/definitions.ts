@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LeadEvent } from './lead-event';
-import type { HandoffContext, NurturePhase, NurtureState, NurtureStatus } from './rules/nurture-state';
+import type { HandoffContext } from './engine/commands';
+import type { NurturePhase, NurtureState } from './engine/state';
+import type { NurtureStatus } from './engine/status';
 
 /*
  * Wire names live in workflow histories and in ops' runbooks: never rename them.

@@ -10,10 +10,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NurtureActivities } from '../activities';
-import type { DecisionRow, Effect } from '../activities/apply-effects';
-import type { TouchOutcome } from '../activities/send-touch';
 import type { Plan } from '../plans/plan-schema';
+import type { DecisionRow, NurtureActivities, TouchOutcome } from './activity-contract';
 import {
   accountPauseSignal,
   enrollSignal,
@@ -26,18 +24,15 @@ import {
 } from './definitions';
 import { decisionKey, effectKey } from './ids';
 import type { LeadEventType } from './lead-event';
+import type { Effect, NurtureCommand } from './engine/commands';
+import { decide } from './engine/decide';
+import type { NurtureInput } from './engine/inputs';
+import { initialState, type ConsentState, type LeadProfile, type NurtureState } from './engine/state';
+import { isActive, type NurtureStatus } from './engine/status';
+import { handoffContext } from './engine/tracks/handoff';
+import { viewOf } from './engine/view';
+import { nextWakeUp } from './engine/wake-up';
 import type { ConsentChannel } from './rules/channels';
-import { decide, handoffContext, initialState, nextWakeUp } from './rules/decide';
-import type {
-  ConsentState,
-  LeadProfile,
-  NurtureCommand,
-  NurtureInput,
-  NurtureState,
-  NurtureStatus,
-} from './rules/nurture-state';
-import { isActive } from './rules/nurture-state';
-import { viewOf } from './rules/nurture-view';
 import { decayedScore } from './rules/scoring';
 import { LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 

@@ -1,0 +1,40 @@
+import { checkChannel } from '../channel-policy';
+import type { Step } from '../step';
+
+/**
+ * Retargeting follows the status in the background (rule 1): join, move,
+ * leave. Membership, not a send: a pause does not leave the audience, ads
+ * consent withdrawn or a stop does.
+ */
+export function syncAudience(step: Step): void {
+  const { status, audience: from, plan } = step.state;
+  const allowed = checkChannel({ ...step.state, pause: null }, 'retargeting');
+  const wanted = allowed.ok ? (plan.retargeting.audiences[status] ?? null) : null;
+  if (wanted === from) return;
+  step.set({ audience: wanted });
+  step.emit({ type: 'set-audience', from, to: wanted });
+  step.record({
+    rule: 'retargeting',
+    outcome: wanted === null ? 'left' : from === null ? 'joined' : 'moved',
+    channel: 'retargeting',
+    reason:
+      wanted === null
+        ? `left audience "${from ?? '?'}": ${allowed.ok ? `no audience for ${status} leads` : allowed.reason}`
+        : from === null
+          ? `joined audience "${wanted}" (${status})`
+          : `moved from audience "${from}" to "${wanted}" (${status})`,
+  });
+}
+
+export function leaveAudience(step: Step, reason: string): void {
+  const from = step.state.audience;
+  if (from === null) return;
+  step.set({ audience: null });
+  step.emit({ type: 'set-audience', from, to: null });
+  step.record({
+    rule: 'retargeting',
+    outcome: 'left',
+    channel: 'retargeting',
+    reason: `left audience "${from}": ${reason}`,
+  });
+}
