@@ -45,7 +45,7 @@ export function decide(state: NurtureState, input: NurtureInput, now: number): D
       pauseForAccount(step, input.byLeadId, input.reason);
       break;
   }
-  if (isActive(step.state)) syncAudience(step);
+  if (isActive(step.state)) syncAudience(step, now);
   // Keep only the sends a cap or cooldown can still see: the state stays small for months.
   if (step.state.sent !== state.sent) {
     const { sent, plan } = step.state;

@@ -1,4 +1,5 @@
-import type { Decision, DecisionRecord, NurtureCommand } from './commands';
+import type { Channel } from '../rules/channels';
+import type { Decision, DecisionRecord, NurtureCommand, RuleName } from './commands';
 import type { NurtureState } from './state';
 
 /**
@@ -34,6 +35,17 @@ export class Step {
     this.#commands.push({
       type: 'record-decision',
       decision: { ...decision, data: { status: this.#state.status, ...decision.data } },
+    });
+  }
+
+  /** An event kept in the timeline without acting on it. */
+  recordEvent(event: { id: string }, rule: RuleName, reason: string, channel?: Channel): void {
+    this.record({
+      rule,
+      outcome: 'recorded',
+      ...(channel === undefined ? {} : { channel }),
+      reason,
+      data: { eventId: event.id },
     });
   }
 

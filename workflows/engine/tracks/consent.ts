@@ -27,13 +27,12 @@ export function consentChange(
 
 export function onBounced(step: Step, event: LeadEvent): void {
   if (event.data.bounceType === 'blocked') {
-    step.record({
-      rule: 'delivery',
-      outcome: 'recorded',
-      channel: 'email',
-      reason: 'email blocked by the receiving server (temporary): address not suppressed',
-      data: { eventId: event.id },
-    });
+    step.recordEvent(
+      event,
+      'delivery',
+      'email blocked by the receiving server (temporary): address not suppressed',
+      'email',
+    );
     return;
   }
   step.set({ emailBlocked: 'bounced', emailRelationship: false });

@@ -4,12 +4,11 @@ import type { LeadEvent } from '../../lead-event';
 import { variantFor } from '../../rules/ab-variant';
 import { adaptedDelay } from '../../rules/cadence';
 import { formatDuration } from '../../rules/format-duration';
-import { checkChannel } from '../channel-policy';
 import type { TouchResult } from '../inputs';
+import { mayTouch, recordRefusal } from '../may-touch';
 import type { NurtureState } from '../state';
 import { isActive } from '../status';
 import type { Step } from '../step';
-import { limitFor } from '../touch-limits';
 import { onTimer } from '../wake-up';
 import { currentScore } from './engagement';
 import { finish } from './lifecycle';
@@ -39,29 +38,15 @@ export function sendEmailStep(step: Step, now: number): void {
     advance(step, now);
     return;
   }
-  const allowed = checkChannel(step.state, 'email');
-  if (!allowed.ok) {
-    step.record({
-      rule: allowed.rule,
-      outcome: 'skipped',
-      channel: 'email',
-      reason: `${allowed.reason} (step "${email.id}")`,
-      data: allowed.data,
-    });
+  const gate = mayTouch(step.state, 'email', now);
+  if (!gate.allowed && gate.nextEligibleAt === null) {
+    recordRefusal(step, 'email', gate, 'skipped', `${gate.reason} (step "${email.id}")`);
     advance(step, now);
     return;
   }
-  const limit = limitFor(step.state, 'email', now);
-  if (limit !== null) {
-    step.set({ dueAt: limit.nextAllowedAt });
-    step.record({
-      rule: limit.rule,
-      outcome: 'deferred',
-      channel: 'email',
-      reason: `email "${email.id}" deferred: ${limit.reason}`,
-      data: limit.data,
-      nextEligibleAt: limit.nextAllowedAt,
-    });
+  if (!gate.allowed) {
+    step.set({ dueAt: gate.nextEligibleAt });
+    recordRefusal(step, 'email', gate, 'deferred', `email "${email.id}" deferred: ${gate.reason}`);
     return;
   }
   const variant = variantFor(step.state.leadId, email);

@@ -57,13 +57,7 @@ export function checkDisengaged(step: Step, now: number): void {
 /** An open: counted unless a mail privacy proxy made it; it may lift the status and ends the open window. */
 export function onOpened(step: Step, event: LeadEvent, now: number): void {
   if (event.data.machineOpen === true) {
-    step.record({
-      rule: 'scoring',
-      outcome: 'recorded',
-      channel: 'email',
-      reason: 'machine open (mail privacy proxy): recorded, not counted',
-      data: { eventId: event.id },
-    });
+    step.recordEvent(event, 'scoring', 'machine open (mail privacy proxy): recorded, not counted', 'email');
     return;
   }
   const { status, plan, emailBlocked, emailRelationship } = step.state;

@@ -60,12 +60,11 @@ export function onMeetingBooked(step: Step, event: LeadEvent, now: number): void
 }
 
 export function onMeetingCanceled(step: Step, event: LeadEvent): void {
-  step.record({
-    rule: 'lifecycle',
-    outcome: 'recorded',
-    reason: 'meeting canceled: recorded; the nurture is not restarted by this alone',
-    data: { eventId: event.id },
-  });
+  step.recordEvent(
+    event,
+    'lifecycle',
+    'meeting canceled: recorded; the nurture is not restarted by this alone',
+  );
 }
 
 /**

@@ -1,9 +1,8 @@
 import { touchKey } from '../../ids';
 import type { LeadEvent } from '../../lead-event';
 import { formatDuration } from '../../rules/format-duration';
-import { checkChannel } from '../channel-policy';
+import { mayTouch, recordRefusal, recordTouch } from '../may-touch';
 import type { Step } from '../step';
-import { limitFor } from '../touch-limits';
 
 /**
  * LinkedIn is a task for the named rep, not an automated send: one
@@ -12,30 +11,14 @@ import { limitFor } from '../touch-limits';
  */
 export function requestLinkedInConnection(step: Step, now: number): void {
   if (step.state.linkedinRequested) return;
-  const allowed = checkChannel(step.state, 'linkedin');
-  if (!allowed.ok) {
-    step.record({
-      rule: allowed.rule,
-      outcome: 'skipped',
-      channel: 'linkedin',
-      reason: allowed.reason,
-      data: allowed.data,
-    });
+  const gate = mayTouch(step.state, 'linkedin', now);
+  if (!gate.allowed) {
+    // Asked once, when the email went unopened: a later time would be out of step with the emails.
+    const reason = gate.nextEligibleAt === null ? gate.reason : `linkedin skipped: ${gate.reason}`;
+    recordRefusal(step, 'linkedin', gate, 'skipped', reason);
     return;
   }
-  const limit = limitFor(step.state, 'linkedin', now);
-  if (limit !== null) {
-    step.record({
-      rule: limit.rule,
-      outcome: 'skipped',
-      channel: 'linkedin',
-      reason: `linkedin skipped: ${limit.reason}`,
-      data: limit.data,
-      nextEligibleAt: limit.nextAllowedAt,
-    });
-    return;
-  }
-  const { workflowId, plan, profile, sent } = step.state;
+  const { workflowId, plan, profile } = step.state;
   const ownerId = profile.ownerId ?? '';
   const key = touchKey({
     workflowId,
@@ -44,12 +27,7 @@ export function requestLinkedInConnection(step: Step, now: number): void {
     channel: 'linkedin',
     variant: 'a',
   });
-  step.set({
-    linkedinRequested: true,
-    linkedinTaskKey: key,
-    sent: [...sent, { channel: 'linkedin', at: now }],
-    lastTouch: { channel: 'linkedin', key, at: now, delivered: false },
-  });
+  recordTouch(step, { channel: 'linkedin', key }, now, { linkedinRequested: true, linkedinTaskKey: key });
   step.emit({
     type: 'create-linkedin-task',
     taskKey: key,
@@ -78,22 +56,15 @@ export function skipLinkedInAtTheEnd(step: Step): void {
 }
 
 export function onConnectionAccepted(step: Step, event: LeadEvent): void {
-  step.record({
-    rule: 'coordination',
-    outcome: 'recorded',
-    channel: 'linkedin',
-    reason: 'linkedin connection accepted',
-    data: { eventId: event.id },
-  });
+  step.recordEvent(event, 'coordination', 'linkedin connection accepted', 'linkedin');
 }
 
 /** The rep's own action, not the lead's: recorded, never scored. */
 export function onRequestSent(step: Step, event: LeadEvent): void {
-  step.record({
-    rule: 'coordination',
-    outcome: 'recorded',
-    channel: 'linkedin',
-    reason: `linkedin request sent by ${typeof event.data.by === 'string' ? event.data.by : 'the rep'}`,
-    data: { eventId: event.id },
-  });
+  step.recordEvent(
+    event,
+    'coordination',
+    `linkedin request sent by ${typeof event.data.by === 'string' ? event.data.by : 'the rep'}`,
+    'linkedin',
+  );
 }

@@ -1,4 +1,4 @@
-import { checkChannel } from '../channel-policy';
+import { mayTouch } from '../may-touch';
 import type { Step } from '../step';
 
 /**
@@ -6,10 +6,10 @@ import type { Step } from '../step';
  * leave. Membership, not a send: a pause does not leave the audience, ads
  * consent withdrawn or a stop does.
  */
-export function syncAudience(step: Step): void {
+export function syncAudience(step: Step, now: number): void {
   const { status, audience: from, plan } = step.state;
-  const allowed = checkChannel({ ...step.state, pause: null }, 'retargeting');
-  const wanted = allowed.ok ? (plan.retargeting.audiences[status] ?? null) : null;
+  const allowed = mayTouch(step.state, 'retargeting', now);
+  const wanted = allowed.allowed ? (plan.retargeting.audiences[status] ?? null) : null;
   if (wanted === from) return;
   step.set({ audience: wanted });
   step.emit({ type: 'set-audience', from, to: wanted });
@@ -19,7 +19,7 @@ export function syncAudience(step: Step): void {
     channel: 'retargeting',
     reason:
       wanted === null
-        ? `left audience "${from ?? '?'}": ${allowed.ok ? `no audience for ${status} leads` : allowed.reason}`
+        ? `left audience "${from ?? '?'}": ${allowed.allowed ? `no audience for ${status} leads` : allowed.reason}`
         : from === null
           ? `joined audience "${wanted}" (${status})`
           : `moved from audience "${from}" to "${wanted}" (${status})`,

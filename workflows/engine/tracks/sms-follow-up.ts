@@ -1,12 +1,9 @@
 import { touchKey } from '../../ids';
 import { formatDuration } from '../../rules/format-duration';
-import { formatLocal, instantOfLocal, localDateTime } from '../../rules/local-time';
-import { checkSendWindow } from '../../rules/send-window';
-import { checkChannel } from '../channel-policy';
-import type { DecisionData, RuleName } from '../commands';
+import { instantOfLocal, localDateTime } from '../../rules/local-time';
 import type { TouchResult } from '../inputs';
+import { mayTouch, recordRefusal, recordTouch } from '../may-touch';
 import type { Step } from '../step';
-import { limitFor } from '../touch-limits';
 
 /**
  * The SMS follow-up to high intent (rule 1): explicit opt-in only, inside the
@@ -14,15 +11,10 @@ import { limitFor } from '../touch-limits';
  * time; one that cannot go out while still relevant is dropped, not sent late.
  */
 export function queueSms(step: Step, trigger: string, eventId: string, now: number): void {
-  const allowed = checkChannel(step.state, 'sms');
-  if (!allowed.ok) {
-    step.record({
-      rule: allowed.rule,
-      outcome: 'skipped',
-      channel: 'sms',
-      reason: `${allowed.reason} (after ${trigger})`,
-      data: allowed.data,
-    });
+  const gate = mayTouch(step.state, 'sms', now);
+  // Only a refusal no time would lift skips it here; a window or cap waits with the SMS.
+  if (!gate.allowed && gate.nextEligibleAt === null) {
+    recordRefusal(step, 'sms', gate, 'skipped', `${gate.reason} (after ${trigger})`);
     return;
   }
   const waiting = step.state.pendingSms;
@@ -67,79 +59,29 @@ export function smsDue(step: Step, now: number): void {
 function trySms(step: Step, now: number): void {
   const pending = step.state.pendingSms;
   if (pending === null) return;
-  const allowed = checkChannel(step.state, 'sms');
-  if (!allowed.ok) {
-    step.set({ pendingSms: null });
-    step.record({
-      rule: allowed.rule,
-      outcome: 'dropped',
-      channel: 'sms',
-      reason: allowed.reason,
-      data: allowed.data,
-    });
-    return;
-  }
-  const { plan, profile, workflowId, smsCount, sent } = step.state;
-  const zone = profile.timezone;
-  const window = plan.sms.window;
-  const windowText = `${window.start}–${window.end}`;
-  const check = checkSendWindow(now, zone, window);
-  let nextAt: number | null = null;
-  let why = '';
-  let rule: RuleName = 'timing';
-  let data: DecisionData = {
-    localTime: check.localTime,
-    timezone: zone,
-    window: windowText,
-    trigger: pending.trigger,
-  };
-  if (!check.inside) {
-    nextAt = check.nextOpening;
-    why = `${check.localTime} in ${zone} is outside ${windowText}, next window ${formatLocal(check.nextOpening, zone)}`;
-  } else {
-    const limit = limitFor(step.state, 'sms', now);
-    if (limit !== null) {
-      nextAt = limit.nextAllowedAt;
-      why = limit.reason;
-      rule = limit.rule;
-      data = { ...data, ...limit.data };
-    }
-  }
-  if (nextAt !== null) {
-    if (nextAt > pending.expiresAt) {
+  const gate = mayTouch(step.state, 'sms', now);
+  if (!gate.allowed) {
+    const nextAt = gate.nextEligibleAt;
+    const later = { ...gate, data: { ...gate.data, trigger: pending.trigger } };
+    if (nextAt === null) {
       step.set({ pendingSms: null });
-      step.record({
-        rule,
-        outcome: 'dropped',
-        channel: 'sms',
-        reason: `sms dropped: ${why}; the ${pending.trigger} is no longer relevant by then`,
-        data,
-        nextEligibleAt: nextAt,
-      });
-      return;
-    }
-    if (pending.dueAt !== nextAt) {
+      recordRefusal(step, 'sms', gate, 'dropped');
+    } else if (nextAt > pending.expiresAt) {
+      step.set({ pendingSms: null });
+      const reason = `sms dropped: ${gate.reason}; the ${pending.trigger} is no longer relevant by then`;
+      recordRefusal(step, 'sms', later, 'dropped', reason);
+    } else if (pending.dueAt !== nextAt) {
       step.set({ pendingSms: { ...pending, dueAt: nextAt } });
-      step.record({
-        rule,
-        outcome: 'deferred',
-        channel: 'sms',
-        reason: `sms deferred: ${why}`,
-        data,
-        nextEligibleAt: nextAt,
-      });
+      recordRefusal(step, 'sms', later, 'deferred', `sms deferred: ${gate.reason}`);
     }
     return;
   }
+  const { plan, workflowId, smsCount } = step.state;
+  const { localTime, timezone, window } = gate.window;
   const count = smsCount + 1;
   const name = `follow-up-${String(count)}`;
   const key = touchKey({ workflowId, planVersion: plan.version, step: name, channel: 'sms', variant: 'a' });
-  step.set({
-    pendingSms: null,
-    smsCount: count,
-    sent: [...sent, { channel: 'sms', at: now }],
-    lastTouch: { channel: 'sms', key, at: now, delivered: false },
-  });
+  recordTouch(step, { channel: 'sms', key }, now, { pendingSms: null, smsCount: count });
   step.emit({
     type: 'send',
     channel: 'sms',
@@ -150,14 +92,14 @@ function trySms(step: Step, now: number): void {
     body: plan.sms.body,
     vars: { intent: pending.trigger },
     // A retry that would land after the window closes must not send (rule 6).
-    notAfter: windowEnd(now, zone, window.end),
+    notAfter: windowEnd(now, timezone, plan.sms.window.end),
   });
   step.record({
     rule: 'coordination',
     outcome: 'sending',
     channel: 'sms',
-    reason: `sms follow-up to the ${pending.trigger} at ${check.localTime} ${zone}, inside ${windowText}`,
-    data,
+    reason: `sms follow-up to the ${pending.trigger} at ${localTime} ${timezone}, inside ${window}`,
+    data: { ...gate.window, trigger: pending.trigger },
   });
 }
 
