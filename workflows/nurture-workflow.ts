@@ -23,7 +23,6 @@ import {
   type SalesRequest,
 } from './definitions';
 import { decisionKey, effectKey } from './ids';
-import type { LeadEventType } from './lead-event';
 import type { Effect, NurtureCommand } from './engine/commands';
 import { decide } from './engine/decide';
 import type { NurtureInput } from './engine/inputs';
@@ -34,6 +33,7 @@ import { viewOf } from './engine/view';
 import { nextWakeUp } from './engine/wake-up';
 import type { ConsentChannel } from './rules/channels';
 import { decayedScore } from './rules/scoring';
+import { stopsSendOn } from './rules/stop-rules';
 import { LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 
 export interface NurtureWorkflowInput {
@@ -52,14 +52,6 @@ export interface NurtureWorkflowInput {
 export interface NurtureResult {
   status: NurtureStatus;
 }
-
-/** Events after which an in-flight send must not complete: its retries are cancelled. */
-const STOPPING_EVENTS: readonly LeadEventType[] = ['meeting.booked', 'email.spam_reported'];
-/** Opt-outs that cancel an in-flight send of their own channel. */
-const OPT_OUTS: Partial<Record<LeadEventType, 'email' | 'sms'>> = {
-  'sms.opted_out': 'sms',
-  'email.unsubscribed': 'email',
-};
 
 /** Continue-as-new before a run's history gets large, whatever the server suggests. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -105,9 +97,8 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
 
   setHandler(leadEventSignal, (event) => {
     enqueue({ kind: 'event', event });
-    if (STOPPING_EVENTS.includes(event.type) || OPT_OUTS[event.type] === inFlightSend?.channel) {
-      inFlightSend?.scope.cancel();
-    }
+    // A stop cancels the retries of a send in flight: nothing goes out after it (rule 4).
+    if (inFlightSend !== null && stopsSendOn(event.type, inFlightSend.channel)) inFlightSend.scope.cancel();
   });
   setHandler(suppressSignal, ({ reason, source }) => {
     enqueue({ kind: 'suppress', reason, source });
