@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -18,6 +19,7 @@ import {
   fullStateQuery,
   leadEventSignal,
   nurtureStateQuery,
+  RULES_REVISIONS,
   salesUpdate,
   suppressSignal,
   type SalesRequest,
@@ -26,7 +28,13 @@ import { decisionKey, effectKey } from './ids';
 import type { Effect, NurtureCommand } from './engine/commands';
 import { decide } from './engine/decide';
 import type { NurtureInput } from './engine/inputs';
-import { initialState, type ConsentState, type LeadProfile, type NurtureState } from './engine/state';
+import {
+  initialState,
+  type ConsentState,
+  type LeadProfile,
+  type NurtureState,
+  type RulesVersion,
+} from './engine/state';
 import { isActive, type NurtureStatus } from './engine/status';
 import { handoffContext } from './engine/tracks/handoff';
 import { viewOf } from './engine/view';
@@ -46,8 +54,11 @@ export interface NurtureWorkflowInput {
   /** Continue-as-new past this many history events (default 2,000); lower in tests. */
   maxHistoryEvents?: number;
   /** Set only by continue-as-new: the state and the inputs not yet applied. */
-  carried?: { state: NurtureState; pending: NurtureInput[] };
+  carried?: { state: CarriedState; pending: NurtureInput[] };
 }
+
+/** A state carried by continue-as-new; runs from before rules versions carry none (version 1). */
+type CarriedState = Omit<NurtureState, 'rulesVersion'> & { rulesVersion?: RulesVersion };
 
 export interface NurtureResult {
   status: NurtureStatus;
@@ -78,12 +89,21 @@ const { applyEffects, deliverNotifications, pauseAccount } = proxyActivities<Nur
  */
 export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<NurtureResult> {
   const workflowId = workflowInfo().workflowId;
+  const rulesVersion = rulesVersionOfRun(input.carried?.state.rulesVersion);
   let state: NurtureState =
-    input.carried?.state ??
-    initialState(
-      { leadId: input.leadId, workflowId, plan: input.plan, profile: input.profile, consent: input.consent },
-      Date.now(),
-    );
+    input.carried === undefined
+      ? initialState(
+          {
+            leadId: input.leadId,
+            workflowId,
+            plan: input.plan,
+            profile: input.profile,
+            consent: input.consent,
+            rulesVersion,
+          },
+          Date.now(),
+        )
+      : { ...input.carried.state, rulesVersion };
   const queue: NurtureInput[] = [...(input.carried?.pending ?? [])];
   let enqueued = queue.length;
   let applied = 0;
@@ -304,6 +324,18 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   }
   await condition(allHandlersFinished);
   return { status: state.status };
+}
+
+/**
+ * The newest rules revision this run's history allows: a run recorded before
+ * a revision replays without its marker and keeps the rules it ran with. A
+ * run continued from an older one takes the newest: its history is new.
+ */
+function rulesVersionOfRun(carried: RulesVersion | undefined): RulesVersion {
+  for (const revision of RULES_REVISIONS) {
+    if (patched(revision.patch)) return revision.version;
+  }
+  return carried ?? 1;
 }
 
 function toSalesAction(request: SalesRequest): Extract<NurtureInput, { kind: 'sales' }>['sales'] {

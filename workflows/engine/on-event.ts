@@ -1,6 +1,5 @@
 import type { LeadEvent, LeadEventType } from '../lead-event';
 import { highIntentTrigger } from '../rules/intent';
-import { applyPoints } from '../rules/scoring';
 import { SEEN_EVENT_IDS_LIMIT, type NurtureState } from './state';
 import { isActive } from './status';
 import type { Step } from './step';
@@ -13,8 +12,8 @@ import {
   onSpamReported,
   onUnsubscribed,
 } from './tracks/consent';
-import { applyScoreThresholds, changeStatus, onOpened } from './tracks/engagement';
-import { onReply } from './tracks/handoff';
+import { applyScoreThresholds, changeStatus, onOpened, scoreEvent } from './tracks/engagement';
+import { onReply, REPLY_EVENTS } from './tracks/handoff';
 import { onMeetingBooked, onMeetingCanceled } from './tracks/lifecycle';
 import { onConnectionAccepted, onRequestSent } from './tracks/linkedin-task';
 import { queueSms } from './tracks/sms-follow-up';
@@ -62,9 +61,7 @@ const ON_EVENT: Record<LeadEventType, EventHandler> = {
  * booking end the nurture. After these, intent and thresholds are not asked.
  */
 const ENDS_ITS_OWN_STEP: readonly LeadEventType[] = [
-  'email.replied',
-  'sms.replied',
-  'linkedin.replied',
+  ...REPLY_EVENTS,
   'email.spam_reported',
   'meeting.booked',
 ];
@@ -86,13 +83,10 @@ export function onEvent(step: Step, event: LeadEvent, now: number): void {
     });
     return;
   }
-  const plan = step.state.plan;
-  const points = event.data.machineOpen === true ? 0 : (plan.scoring.points[event.type] ?? 0);
-  if (points !== 0) step.set({ score: applyPoints(step.state.score, points, now, plan.scoring.halfLife) });
-
+  scoreEvent(step, event, now);
   ON_EVENT[event.type](step, event, now);
   if (ENDS_ITS_OWN_STEP.includes(event.type) || !isActive(step.state)) return;
-  const trigger = highIntentTrigger(event, plan, step.state.clicks);
+  const trigger = highIntentTrigger(event, step.state.plan, step.state.clicks);
   if (trigger !== null) {
     if (step.state.status !== 'high-intent') changeStatus(step, 'high-intent', trigger);
     queueSms(step, trigger, event.id, now);

@@ -44,7 +44,20 @@ export interface NurtureState {
   /** Recently applied event ids, bounded, so a redelivered event is not applied twice. */
   seenEventIds: string[];
   decisionCount: number;
+  /** The revision of the rules this nurture runs under (see RulesVersion). */
+  rulesVersion: RulesVersion;
 }
+
+/**
+ * Revisions of the rules. A fix that changes what a running nurture does
+ * next raises it; the workflow chooses it with `patched()`, so a history
+ * recorded before the fix replays under the rules it ran with.
+ * - 1: as first released.
+ * - 2: an auto-reply adds no score (it was scored as a reply, +10 points
+ *   before the auto-reply check, which shortened the next wait).
+ */
+export type RulesVersion = 1 | 2;
+export const CURRENT_RULES_VERSION: RulesVersion = 2;
 
 export type NurturePhase =
   /** The next email step goes out at `dueAt`. */
@@ -103,6 +116,8 @@ export interface NurtureStart {
   plan: Plan;
   profile: LeadProfile;
   consent: Partial<Record<ConsentChannel, ConsentState>>;
+  /** The current rules unless the workflow replays a run that started before a revision. */
+  rulesVersion?: RulesVersion;
 }
 
 /** How many applied event ids a nurture remembers for de-duplication. */
@@ -138,5 +153,6 @@ export function initialState(start: NurtureStart, now: number): NurtureState {
     lastTouch: null,
     seenEventIds: [],
     decisionCount: 0,
+    rulesVersion: start.rulesVersion ?? CURRENT_RULES_VERSION,
   };
 }

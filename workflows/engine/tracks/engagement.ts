@@ -1,11 +1,12 @@
 import type { LeadEvent } from '../../lead-event';
 import { formatDuration } from '../../rules/format-duration';
-import { decayedScore } from '../../rules/scoring';
+import { isAutoReply } from '../../rules/auto-reply';
+import { applyPoints, decayedScore } from '../../rules/scoring';
 import type { NurtureState } from '../state';
 import { isActive, type NurtureStatus } from '../status';
 import type { Step } from '../step';
 import { openedWithinWindow } from './email-sequence';
-import { openHandoff } from './handoff';
+import { openHandoff, REPLY_EVENTS } from './handoff';
 
 /**
  * How engaged the lead is: opens, the decaying score and the status they
@@ -34,6 +35,18 @@ export function applyScoreThresholds(step: Step, now: number): void {
   if (score >= handoffAt && step.state.handoff === null) {
     openHandoff(step, now, `score ${score.toFixed(1)} reached the hand-off threshold ${String(handoffAt)}`);
   }
+}
+
+/**
+ * The plan's points for an event, decayed in. A machine open (mail privacy
+ * proxy) is not the lead's doing, nor, from rules version 2, an auto-reply.
+ */
+export function scoreEvent(step: Step, event: LeadEvent, now: number): void {
+  const { plan, score, rulesVersion } = step.state;
+  if (event.data.machineOpen === true) return;
+  if (rulesVersion >= 2 && REPLY_EVENTS.includes(event.type) && isAutoReply(event)) return;
+  const points = plan.scoring.points[event.type] ?? 0;
+  if (points !== 0) step.set({ score: applyPoints(score, points, now, plan.scoring.halfLife) });
 }
 
 /** When the lead counts as disengaged if nothing is opened before, or null when that cannot happen now. */
