@@ -2,33 +2,8 @@ import type { PrismaClient } from '../prisma/generated/client';
 import type { InputJsonObject } from '../prisma/generated/internal/prismaNamespace';
 import { cancelOpenTasksForLead } from '../prisma/repositories/linkedin-task-repository';
 import { suppressionKey } from '../workflows/ids';
-import type { NurtureCommand } from '../workflows/rules/nurture-state';
+import type { ApplyEffectsInput } from '../workflows/activity-contract';
 import { renderTemplate } from './render-template';
-
-export interface DecisionRow {
-  key: string;
-  rule: string;
-  outcome: string;
-  reason: string;
-  channel: string | null;
-  data: Record<string, string | number | boolean | null>;
-  nextEligibleAt: string | null;
-  decidedAt: string;
-}
-
-/** Side effects that only touch the database; each carries a key minted in the workflow. */
-export type Effect = { key: string } & Exclude<
-  NurtureCommand,
-  { type: 'send' | 'pause-account' | 'record-decision' }
->;
-
-export interface ApplyEffectsInput {
-  leadId: string;
-  workflowId: string;
-  at: string;
-  decisions: DecisionRow[];
-  effects: Effect[];
-}
 
 /**
  * Records one step of the engine in one transaction: its decisions and its

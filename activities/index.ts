@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../prisma/generated/client';
+import type { NurtureActivities } from '../workflows/activity-contract';
 import { createApplyEffects } from './apply-effects';
 import { createDeliverNotifications } from './deliver-notifications';
 import type { EmailChannel, SmsChannel } from './message-channels';
@@ -18,7 +19,7 @@ export interface ActivityDeps {
 }
 
 /** Every activity the nurture workflow calls, built over its ports so tests inject their own. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): NurtureActivities {
   return {
     sendTouch: createSendTouch(deps),
     applyEffects: createApplyEffects(deps),
@@ -26,5 +27,3 @@ export function createActivities(deps: ActivityDeps) {
     pauseAccount: createPauseAccount(deps),
   };
 }
-
-export type NurtureActivities = ReturnType<typeof createActivities>;

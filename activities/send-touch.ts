@@ -1,5 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient, Touch } from '../prisma/generated/client';
+import type { SendTouchInput, TouchOutcome } from '../workflows/activity-contract';
+import { leadEventTypeSchema } from '../workflows/lead-event';
+import {
+  OPT_CHANGE_EVENTS,
+  STOPPING_EVENTS,
+  stopBeforeSend,
+  type SendChannel,
+} from '../workflows/rules/stop-rules';
 import type { EmailChannel, OutboundEmail, OutboundSms, SendOutcome, SmsChannel } from './message-channels';
 import {
   PermanentProviderError,
@@ -9,25 +17,6 @@ import {
 import { renderTemplate } from './render-template';
 import { unsubscribeUrl, type UnsubscribeSecret } from './unsubscribe-link';
 
-export interface SendTouchInput {
-  channel: 'email' | 'sms';
-  touchKey: string;
-  leadId: string;
-  workflowId: string;
-  planId: string;
-  planVersion: number;
-  step: string;
-  variant: string;
-  subject: string | null;
-  body: string;
-  vars: Record<string, string>;
-  /** ISO instant after which the provider must not be called (end of the SMS window), or null. */
-  notAfter: string | null;
-}
-
-export type TouchOutcome =
-  { outcome: 'sent'; providerMessageId: string; delivered: boolean } | { outcome: 'failed'; reason: string };
-
 export interface SendTouchDeps {
   prisma: PrismaClient;
   email: EmailChannel;
@@ -35,9 +24,6 @@ export interface SendTouchDeps {
   /** Where the signed unsubscribe links point (PUBLIC_BASE_URL) and the key that signs them. */
   unsubscribe: { baseUrl: string; secret: UnsubscribeSecret };
 }
-
-/** Events after which nothing may go out, whatever the workflow has not yet seen. */
-const STOPPING_EVENTS = ['meeting.booked', 'email.spam_reported'];
 
 /** A bad key or sender is fixed by an operator, not by time: retry slowly until it is. */
 const CONFIGURATION_RETRY_MS = 5 * 60_000;
@@ -289,31 +275,31 @@ async function fail(prisma: PrismaClient, claim: Claim, reason: string): Promise
   return { outcome: 'failed', reason };
 }
 
+/** Reads what could stop this send from the database; the rule itself is the workflow's (stop-rules.ts). */
 async function stoppedBecause(
   prisma: PrismaClient,
   leadId: string,
-  channel: 'email' | 'sms',
+  channel: SendChannel,
 ): Promise<string | null> {
   const suppression = await prisma.suppression.findFirst({ where: { leadId } });
-  if (suppression !== null) return `lead suppressed (${suppression.reason})`;
-  const stopping = await prisma.event.findFirst({ where: { leadId, type: { in: STOPPING_EVENTS } } });
-  if (stopping !== null) return `lead stopped by ${stopping.type}`;
-  // The latest opt-out/opt-in recorded for the channel wins, even before the workflow applied it.
-  if (channel === 'sms') {
-    const latest = await prisma.event.findFirst({
-      where: { leadId, type: { in: ['sms.opted_out', 'sms.opted_in'] } },
-      orderBy: { occurredAt: 'desc' },
-    });
-    return latest?.type === 'sms.opted_out' ? 'sms opt-out recorded (sms.opted_out)' : null;
-  }
-  // Email has no opt-in event: a later grant of email consent (a new signup) lifts an unsubscribe.
-  const unsubscribed = await prisma.event.findFirst({
-    where: { leadId, type: 'email.unsubscribed' },
+  const stoppingEvent = await prisma.event.findFirst({
+    where: { leadId, type: { in: [...STOPPING_EVENTS] } },
+  });
+  const latestOptChange = await prisma.event.findFirst({
+    where: { leadId, type: { in: [...OPT_CHANGE_EVENTS[channel]] } },
     orderBy: { occurredAt: 'desc' },
   });
-  if (unsubscribed === null) return null;
-  const regranted = await prisma.consentChange.findFirst({
-    where: { leadId, channel: 'email', granted: true, occurredAt: { gt: unsubscribed.occurredAt } },
+  const consentRegranted =
+    channel === 'email' && latestOptChange !== null
+      ? (await prisma.consentChange.findFirst({
+          where: { leadId, channel, granted: true, occurredAt: { gt: latestOptChange.occurredAt } },
+        })) !== null
+      : false;
+  return stopBeforeSend(channel, {
+    suppression,
+    stoppingEvent: stoppingEvent === null ? null : { type: leadEventTypeSchema.parse(stoppingEvent.type) },
+    latestOptChange:
+      latestOptChange === null ? null : { type: leadEventTypeSchema.parse(latestOptChange.type) },
+    consentRegranted,
   });
-  return regranted === null ? 'email opt-out recorded (email.unsubscribed)' : null;
 }

@@ -2,7 +2,7 @@ import type { ConsentChange, Lead } from '../prisma/generated/client';
 import type { Plan } from '../plans/plan-schema';
 import type { NurtureWorkflowInput } from '../workflows/nurture-workflow';
 import { CHANNELS, CONSENT_CHANNELS, type Channel, type ConsentChannel } from '../workflows/rules/channels';
-import type { ConsentState } from '../workflows/rules/nurture-state';
+import type { ConsentState } from '../workflows/engine/state';
 
 /**
  * The workflow's input, built from the stored lead: what decisions need and

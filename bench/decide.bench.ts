@@ -5,8 +5,9 @@
  * Run: npx tsx bench/decide.bench.ts
  */
 import { PlanCatalog } from '../plans/plan-catalog';
-import { decide, initialState } from '../workflows/rules/decide';
-import type { NurtureInput, NurtureState } from '../workflows/rules/nurture-state';
+import { decide } from '../workflows/engine/decide';
+import type { NurtureInput } from '../workflows/engine/inputs';
+import { initialState, type NurtureState } from '../workflows/engine/state';
 
 const plan = PlanCatalog.load().latest('default');
 if (plan === undefined) throw new Error('default plan missing');

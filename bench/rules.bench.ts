@@ -10,15 +10,9 @@
  * "cold": instants spread over 1900–2100, far more days than the memo keeps,
  * so nearly every call reads the zone through the cached formatter.
  */
+import type { CapRule, Cooldown } from '../plans/plan-schema';
 import type { Channel } from '../workflows/rules/channels';
-import {
-  checkCaps,
-  checkCooldown,
-  pruneHistory,
-  type CapRule,
-  type Cooldown,
-  type SentRecord,
-} from '../workflows/rules/frequency-caps';
+import { checkCaps, checkCooldown, pruneHistory, type SentRecord } from '../workflows/rules/frequency-caps';
 import {
   formatLocal,
   instantOfLocal,
@@ -69,13 +63,13 @@ const coldHistories: SentRecord[][] = coldInstants.map((t, i) => {
   return warm.map((r) => ({ channel: r.channel, at: r.at + shift }));
 });
 const CAPS: CapRule[] = [
-  { channel: 'sms', max: 2, rollingMs: 7 * DAY },
+  { channel: 'sms', max: 2, rolling: 7 * DAY },
   { channel: 'sms', max: 1, perLocalDay: true },
-  { channel: 'any', max: 5, rollingMs: 3 * DAY },
+  { channel: 'any', max: 5, rolling: 3 * DAY },
 ];
 const COOLDOWNS: Cooldown[] = [
-  { from: 'email', to: 'sms', ms: 4 * HOUR },
-  { from: 'any', to: 'sms', ms: HOUR },
+  { from: 'email', to: 'sms', after: 4 * HOUR },
+  { from: 'any', to: 'sms', after: HOUR },
 ];
 /** Instants inside / outside the default 09:00–20:00 window, to time both paths of checkSendWindow. */
 const insideInstants = instants.filter((t) => checkSendWindow(t, ZONE, DEFAULT_SMS_WINDOW).inside);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LEAD_EVENT_TYPES } from '../workflows/lead-event';
+import { NURTURE_STATUSES } from '../workflows/engine/status';
 import { CHANNELS } from '../workflows/rules/channels';
 import { checkExperimentFields, experimentPlanFields } from './experiment-schema';
 import { durationSchema, refuseDuplicateIds, slugSchema as slug } from './plan-fields';
@@ -15,16 +16,6 @@ import { durationSchema, refuseDuplicateIds, slugSchema as slug } from './plan-f
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24h time such as "09:00"');
 const channel = z.enum(CHANNELS);
 const eventType = z.enum(LEAD_EVENT_TYPES);
-export const NURTURE_STATUSES = [
-  'new',
-  'engaged',
-  'high-intent',
-  'disengaged',
-  'converted',
-  'suppressed',
-  'opted-out',
-  'completed',
-] as const;
 const status = z.enum(NURTURE_STATUSES);
 
 const variantSchema = z.strictObject({ id: slug, subject: z.string().min(1), body: z.string().min(1) });
@@ -181,5 +172,9 @@ export type PlanInput = z.input<typeof planSchema>;
 /** A validated plan: durations in milliseconds. */
 export type Plan = z.output<typeof planSchema>;
 export type EmailStep = Plan['emailSteps'][number];
-export type CapConfig = Plan['caps'][number];
-export type NurtureStatus = (typeof NURTURE_STATUSES)[number];
+/** A frequency cap: rolling (a duration) or per local day of the lead (rules/frequency-caps.ts). */
+export type CapRule = Plan['caps'][number];
+/** A wait on channel `to` after a send on `from` (rules/frequency-caps.ts). */
+export type Cooldown = Plan['cooldowns'][number];
+/** When a channel may reach a lead, on the lead's wall clock (rules/send-window.ts). */
+export type SendWindow = Plan['sms']['window'];

@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { SearchAttributeType } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { searchAttributeCliPairs } from '../worker/register-search-attributes';
 import { temporalCliPath } from './temporal-tools';
 
 export interface DevServer {
@@ -14,17 +13,6 @@ export interface DevServer {
   exited: Promise<number | null>;
   stop: () => Promise<void>;
 }
-
-/** The CLI's names for the SDK's search attribute types. */
-const SEARCH_ATTRIBUTE_TYPE: Record<SearchAttributeType, string> = {
-  TEXT: 'Text',
-  KEYWORD: 'Keyword',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
 
 /**
  * `temporal server start-dev` with state kept under the data folder (SQLite in
@@ -61,10 +49,7 @@ export async function startTemporalDevServer(options: {
     '--log-level',
     'warn',
     ...(options.namespace === 'default' ? [] : ['--namespace', options.namespace]),
-    ...SEARCH_ATTRIBUTES.flatMap((key) => [
-      '--search-attribute',
-      `${key.name}=${SEARCH_ATTRIBUTE_TYPE[key.type]}`,
-    ]),
+    ...searchAttributeCliPairs().flatMap((pair) => ['--search-attribute', pair]),
   ];
   const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile, { flags: 'a' });

@@ -1,7 +1,11 @@
 import { Context } from '@temporalio/activity';
-import type { ApplyEffectsInput, DecisionRow } from '../activities/apply-effects';
-import type { NurtureActivities } from '../activities';
-import type { SendTouchInput, TouchOutcome } from '../activities/send-touch';
+import type {
+  ApplyEffectsInput,
+  DecisionRow,
+  NurtureActivities,
+  SendTouchInput,
+  TouchOutcome,
+} from '../workflows/activity-contract';
 
 /**
  * The activities of a simulation: nothing leaves the process and nothing is

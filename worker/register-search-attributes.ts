@@ -13,6 +13,26 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.Inde
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** The Temporal CLI's names for the SDK's search attribute types (`--type`, `--search-attribute Name=Type`). */
+export const CLI_TYPE: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+/**
+ * The search attributes as `Name=Type` for the Temporal CLI, from the one
+ * list the workflow upserts: the dev server's `--search-attribute`, and the
+ * list docker-compose.yml and the README register (a test compares them).
+ */
+export function searchAttributeCliPairs(): string[] {
+  return SEARCH_ATTRIBUTES.map((key) => `${key.name}=${CLI_TYPE[key.type]}`);
+}
+
 /**
  * Registers the project's search attributes through the operator API. The
  * workflow upserts them, so a server that does not know them fails every

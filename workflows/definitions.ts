@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LeadEvent } from './lead-event';
-import type { HandoffContext, NurturePhase, NurtureState, NurtureStatus } from './rules/nurture-state';
+import type { HandoffContext } from './engine/commands';
+import type { NurturePhase, NurtureState, RulesVersion } from './engine/state';
+import type { NurtureStatus } from './engine/status';
 
 /*
  * Wire names live in workflow histories and in ops' runbooks: never rename them.
@@ -60,3 +62,12 @@ export const nurtureStateQuery = defineQuery<NurtureView>('nurtureState');
 
 /** The full engine state, for ops and debugging. */
 export const fullStateQuery = defineQuery<NurtureState>('fullState');
+
+/**
+ * The rules revisions (engine/state.ts, RulesVersion), newest first, each with
+ * the `patched()` id that marks a history recorded after it. Patch ids live in
+ * histories: never rename or reuse one.
+ */
+export const RULES_REVISIONS: readonly { version: RulesVersion; patch: string }[] = [
+  { version: 2, patch: 'auto-reply-not-scored' },
+];

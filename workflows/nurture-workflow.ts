@@ -5,40 +5,43 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { NurtureActivities } from '../activities';
-import type { DecisionRow, Effect } from '../activities/apply-effects';
-import type { TouchOutcome } from '../activities/send-touch';
 import type { Plan } from '../plans/plan-schema';
+import type { DecisionRow, NurtureActivities, TouchOutcome } from './activity-contract';
 import {
   accountPauseSignal,
   enrollSignal,
   fullStateQuery,
   leadEventSignal,
   nurtureStateQuery,
+  RULES_REVISIONS,
   salesUpdate,
   suppressSignal,
   type SalesRequest,
 } from './definitions';
 import { decisionKey, effectKey } from './ids';
-import type { LeadEventType } from './lead-event';
+import type { Effect, NurtureCommand } from './engine/commands';
+import { decide } from './engine/decide';
+import type { NurtureInput } from './engine/inputs';
+import {
+  initialState,
+  type ConsentState,
+  type LeadProfile,
+  type NurtureState,
+  type RulesVersion,
+} from './engine/state';
+import { isActive, type NurtureStatus } from './engine/status';
+import { handoffContext } from './engine/tracks/handoff';
+import { viewOf } from './engine/view';
+import { nextWakeUp } from './engine/wake-up';
 import type { ConsentChannel } from './rules/channels';
-import { decide, handoffContext, initialState, nextWakeUp } from './rules/decide';
-import type {
-  ConsentState,
-  LeadProfile,
-  NurtureCommand,
-  NurtureInput,
-  NurtureState,
-  NurtureStatus,
-} from './rules/nurture-state';
-import { isActive } from './rules/nurture-state';
-import { viewOf } from './rules/nurture-view';
 import { decayedScore } from './rules/scoring';
+import { stopsSendOn } from './rules/stop-rules';
 import { LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 
 export interface NurtureWorkflowInput {
@@ -51,20 +54,15 @@ export interface NurtureWorkflowInput {
   /** Continue-as-new past this many history events (default 2,000); lower in tests. */
   maxHistoryEvents?: number;
   /** Set only by continue-as-new: the state and the inputs not yet applied. */
-  carried?: { state: NurtureState; pending: NurtureInput[] };
+  carried?: { state: CarriedState; pending: NurtureInput[] };
 }
+
+/** A state carried by continue-as-new; runs from before rules versions carry none (version 1). */
+type CarriedState = Omit<NurtureState, 'rulesVersion'> & { rulesVersion?: RulesVersion };
 
 export interface NurtureResult {
   status: NurtureStatus;
 }
-
-/** Events after which an in-flight send must not complete: its retries are cancelled. */
-const STOPPING_EVENTS: readonly LeadEventType[] = ['meeting.booked', 'email.spam_reported'];
-/** Opt-outs that cancel an in-flight send of their own channel. */
-const OPT_OUTS: Partial<Record<LeadEventType, 'email' | 'sms'>> = {
-  'sms.opted_out': 'sms',
-  'email.unsubscribed': 'email',
-};
 
 /** Continue-as-new before a run's history gets large, whatever the server suggests. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -91,12 +89,21 @@ const { applyEffects, deliverNotifications, pauseAccount } = proxyActivities<Nur
  */
 export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<NurtureResult> {
   const workflowId = workflowInfo().workflowId;
+  const rulesVersion = rulesVersionOfRun(input.carried?.state.rulesVersion);
   let state: NurtureState =
-    input.carried?.state ??
-    initialState(
-      { leadId: input.leadId, workflowId, plan: input.plan, profile: input.profile, consent: input.consent },
-      Date.now(),
-    );
+    input.carried === undefined
+      ? initialState(
+          {
+            leadId: input.leadId,
+            workflowId,
+            plan: input.plan,
+            profile: input.profile,
+            consent: input.consent,
+            rulesVersion,
+          },
+          Date.now(),
+        )
+      : { ...input.carried.state, rulesVersion };
   const queue: NurtureInput[] = [...(input.carried?.pending ?? [])];
   let enqueued = queue.length;
   let applied = 0;
@@ -110,9 +117,8 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
 
   setHandler(leadEventSignal, (event) => {
     enqueue({ kind: 'event', event });
-    if (STOPPING_EVENTS.includes(event.type) || OPT_OUTS[event.type] === inFlightSend?.channel) {
-      inFlightSend?.scope.cancel();
-    }
+    // A stop cancels the retries of a send in flight: nothing goes out after it (rule 4).
+    if (inFlightSend !== null && stopsSendOn(event.type, inFlightSend.channel)) inFlightSend.scope.cancel();
   });
   setHandler(suppressSignal, ({ reason, source }) => {
     enqueue({ kind: 'suppress', reason, source });
@@ -318,6 +324,18 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   }
   await condition(allHandlersFinished);
   return { status: state.status };
+}
+
+/**
+ * The newest rules revision this run's history allows: a run recorded before
+ * a revision replays without its marker and keeps the rules it ran with. A
+ * run continued from an older one takes the newest: its history is new.
+ */
+function rulesVersionOfRun(carried: RulesVersion | undefined): RulesVersion {
+  for (const revision of RULES_REVISIONS) {
+    if (patched(revision.patch)) return revision.version;
+  }
+  return carried ?? 1;
 }
 
 function toSalesAction(request: SalesRequest): Extract<NurtureInput, { kind: 'sales' }>['sales'] {

@@ -12,7 +12,8 @@ import {
   ProviderConfigurationError,
   TransientProviderError,
 } from '../../activities/providers/provider-errors';
-import { createSendTouch, type SendTouchInput, type TouchOutcome } from '../../activities/send-touch';
+import { createSendTouch } from '../../activities/send-touch';
+import type { SendTouchInput, TouchOutcome } from '../../workflows/activity-contract';
 import { insertLead } from '../support/builders';
 import { TEST_UNSUBSCRIBE } from '../support/nurture-worker';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';

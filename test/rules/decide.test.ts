@@ -1,4 +1,6 @@
-import { decide, initialState, variantFor } from '../../workflows/rules/decide';
+import { decide } from '../../workflows/engine/decide';
+import { initialState } from '../../workflows/engine/state';
+import { variantFor } from '../../workflows/rules/ab-variant';
 import { localDateTime } from '../../workflows/rules/local-time';
 import { DAY, event, HOUR, MINUTE, runEngine } from '../support/engine-harness';
 import { shippedPlan, startOf } from '../support/builders';

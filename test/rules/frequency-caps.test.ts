@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { at, VARIED_ZONES } from '../support/time-zones';
 import { CHANNELS, type Channel } from '../../workflows/rules/channels';
+import type { CapRule, Cooldown } from '../../plans/plan-schema';
 import {
-  type CapRule,
   checkCaps,
   checkCooldown,
-  type Cooldown,
   pruneHistory,
   type SentRecord,
 } from '../../workflows/rules/frequency-caps';
@@ -21,7 +20,7 @@ const sms = (iso: string): SentRecord => ({ channel: 'sms', at: at(iso) });
 const email = (iso: string): SentRecord => ({ channel: 'email', at: at(iso) });
 
 describe('checkCaps: rolling windows', () => {
-  const twoPerDay: CapRule = { channel: 'sms', max: 2, rollingMs: DAY };
+  const twoPerDay: CapRule = { channel: 'sms', max: 2, rolling: DAY };
 
   test('two SMS in the last 24h → a third waits until the older one is 24h old', () => {
     const history = [sms('2026-03-04T15:00:00Z'), sms('2026-03-04T20:00:00Z')];
@@ -48,7 +47,7 @@ describe('checkCaps: rolling windows', () => {
   });
 
   test('an "any" cap counts every channel: an email and a LinkedIn task fill a 2-per-week cap for SMS', () => {
-    const anyTwoPerWeek: CapRule = { channel: 'any', max: 2, rollingMs: 7 * DAY };
+    const anyTwoPerWeek: CapRule = { channel: 'any', max: 2, rolling: 7 * DAY };
     const history: SentRecord[] = [
       email('2026-03-02T15:00:00Z'),
       { channel: 'linkedin', at: at('2026-03-03T15:00:00Z') },
@@ -61,7 +60,7 @@ describe('checkCaps: rolling windows', () => {
   });
 
   test('a cap tightened to 1 while 3 SMS are in the window → waits until the newest is 24h old', () => {
-    const onePerDay: CapRule = { channel: 'sms', max: 1, rollingMs: DAY };
+    const onePerDay: CapRule = { channel: 'sms', max: 1, rolling: DAY };
     const history = [sms('2026-03-04T11:00:00Z'), sms('2026-03-04T12:00:00Z'), sms('2026-03-04T13:00:00Z')];
     expect(checkCaps(history, 'sms', at('2026-03-04T14:00:00Z'), 'UTC', [onePerDay])).toMatchObject({
       count: 3,
@@ -70,8 +69,8 @@ describe('checkCaps: rolling windows', () => {
   });
 
   test('when two caps block, the one that blocks longest is reported', () => {
-    const onePerHour: CapRule = { channel: 'sms', max: 1, rollingMs: HOUR };
-    const onePerWeek: CapRule = { channel: 'any', max: 1, rollingMs: 7 * DAY };
+    const onePerHour: CapRule = { channel: 'sms', max: 1, rolling: HOUR };
+    const onePerWeek: CapRule = { channel: 'any', max: 1, rolling: 7 * DAY };
     const history = [sms('2026-03-04T13:30:00Z')];
     expect(
       checkCaps(history, 'sms', at('2026-03-04T14:00:00Z'), 'UTC', [onePerHour, onePerWeek]),
@@ -79,9 +78,9 @@ describe('checkCaps: rolling windows', () => {
   });
 
   test.each([
-    ['max 0', { channel: 'sms', max: 0, rollingMs: DAY }],
-    ['max 1.5', { channel: 'sms', max: 1.5, rollingMs: DAY }],
-    ['a zero rolling window', { channel: 'sms', max: 1, rollingMs: 0 }],
+    ['max 0', { channel: 'sms', max: 0, rolling: DAY }],
+    ['max 1.5', { channel: 'sms', max: 1.5, rolling: DAY }],
+    ['a zero rolling window', { channel: 'sms', max: 1, rolling: 0 }],
   ] satisfies [string, CapRule][])('a cap with %s is a plan error and throws', (_story, rule) => {
     expect(() => checkCaps([], 'sms', at('2026-03-04T14:00:00Z'), 'UTC', [rule])).toThrow(/cap/);
   });
@@ -143,7 +142,7 @@ describe('checkCaps: per local day', () => {
 });
 
 describe('checkCooldown', () => {
-  const emailToSms: Cooldown = { from: 'email', to: 'sms', ms: 4 * HOUR };
+  const emailToSms: Cooldown = { from: 'email', to: 'sms', after: 4 * HOUR };
 
   test('an email just went out → an SMS needs a clear why-now: blocked for 4h', () => {
     const history = [email('2026-03-04T15:00:00Z')];
@@ -170,7 +169,7 @@ describe('checkCooldown', () => {
   });
 
   test('a cooldown from "any" names the channel that blocked; of several, the longest block is reported', () => {
-    const anyToSms: Cooldown = { from: 'any', to: 'sms', ms: 2 * HOUR };
+    const anyToSms: Cooldown = { from: 'any', to: 'sms', after: 2 * HOUR };
     const history: SentRecord[] = [
       email('2026-03-04T15:00:00Z'),
       { channel: 'linkedin', at: at('2026-03-04T16:00:00Z') },
@@ -202,9 +201,9 @@ describe('pruneHistory', () => {
     ];
     const caps: CapRule[] = [
       { channel: 'sms', max: 1, perLocalDay: true },
-      { channel: 'email', max: 3, rollingMs: 7 * DAY },
+      { channel: 'email', max: 3, rolling: 7 * DAY },
     ];
-    const cooldowns: Cooldown[] = [{ from: 'email', to: 'sms', ms: 4 * HOUR }];
+    const cooldowns: Cooldown[] = [{ from: 'email', to: 'sms', after: 4 * HOUR }];
     expect(pruneHistory(history, now, caps, cooldowns)).toEqual([
       sms('2026-03-08T13:00:00Z'),
       email('2026-03-06T12:00:00Z'),
@@ -219,7 +218,7 @@ const capRules: fc.Arbitrary<CapRule> = fc.oneof(
   fc.record({
     channel: capChannels,
     max: fc.integer({ min: 1, max: 4 }),
-    rollingMs: fc.oneof(
+    rolling: fc.oneof(
       fc.constantFrom(HOUR, 4 * HOUR, DAY, 7 * DAY),
       fc.integer({ min: MINUTE, max: 7 * DAY }),
     ),
@@ -233,7 +232,7 @@ const capRules: fc.Arbitrary<CapRule> = fc.oneof(
 const cooldownRules: fc.Arbitrary<Cooldown> = fc.record({
   from: capChannels,
   to: channels,
-  ms: fc.integer({ min: MINUTE, max: 3 * DAY }),
+  after: fc.integer({ min: MINUTE, max: 3 * DAY }),
 });
 const starts = fc.integer({ min: at('2000-01-01T00:00:00Z'), max: at('2040-12-31T23:59:59Z') });
 const zones = fc.constantFrom(...ZONES);
@@ -272,9 +271,9 @@ describe('caps and cooldowns: properties', () => {
           }
           for (const rule of caps) {
             const counted = sent.filter((r) => matches(rule.channel, r.channel));
-            if ('rollingMs' in rule) {
+            if ('rolling' in rule) {
               for (const end of counted) {
-                const inWindow = counted.filter((r) => r.at > end.at - rule.rollingMs && r.at <= end.at);
+                const inWindow = counted.filter((r) => r.at > end.at - rule.rolling && r.at <= end.at);
                 expect(inWindow.length).toBeLessThanOrEqual(rule.max);
               }
             } else {
@@ -300,8 +299,8 @@ describe('caps and cooldowns: properties', () => {
     })
     .chain(({ caps, cooldowns }) => {
       const reaches = [
-        ...caps.map((rule) => ('rollingMs' in rule ? rule.rollingMs : 25 * HOUR)),
-        ...cooldowns.map((cooldown) => cooldown.ms),
+        ...caps.map((rule) => ('rolling' in rule ? rule.rolling : 25 * HOUR)),
+        ...cooldowns.map((cooldown) => cooldown.after),
         DAY,
       ];
       const ages = fc.oneof(

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { LEAD_EVENT_TYPES, type LeadEventType } from '../../workflows/lead-event';
 import { localDateTime, localDayKey } from '../../workflows/rules/local-time';
-import { TERMINAL_STATUSES } from '../../workflows/rules/nurture-state';
-import type { NurtureInput } from '../../workflows/rules/nurture-state';
+import type { NurtureInput } from '../../workflows/engine/inputs';
+import { TERMINAL_STATUSES } from '../../workflows/engine/status';
 import { startOf, shippedPlan } from '../support/builders';
 import { DAY, event, HOUR, runEngine, type Scripted } from '../support/engine-harness';
 

@@ -6,8 +6,8 @@ import {
   DEFAULT_SMS_WINDOW,
   isInsideSendWindow,
   nextWindowOpening,
-  type SendWindow,
 } from '../../workflows/rules/send-window';
+import type { SendWindow } from '../../plans/plan-schema';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const MINUTE = 60_000;

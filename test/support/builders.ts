@@ -5,7 +5,7 @@ import type { PrismaClient } from '../../prisma/database';
 import { workflowIdForLead } from '../../workflows/ids';
 import type { NurtureWorkflowInput } from '../../workflows/nurture-workflow';
 import type { ConsentChannel } from '../../workflows/rules/channels';
-import type { LeadProfile, NurtureStart } from '../../workflows/rules/nurture-state';
+import type { LeadProfile, NurtureStart } from '../../workflows/engine/state';
 
 let counter = 0;
 

@@ -1,11 +1,8 @@
-import { decide, initialState, nextWakeUp } from '../../workflows/rules/decide';
-import type {
-  NurtureCommand,
-  NurtureInput,
-  NurtureStart,
-  NurtureState,
-} from '../../workflows/rules/nurture-state';
-import type { DecisionRecord } from '../../workflows/rules/nurture-state';
+import type { DecisionRecord, NurtureCommand } from '../../workflows/engine/commands';
+import { decide } from '../../workflows/engine/decide';
+import type { NurtureInput } from '../../workflows/engine/inputs';
+import { initialState, type NurtureStart, type NurtureState } from '../../workflows/engine/state';
+import { nextWakeUp } from '../../workflows/engine/wake-up';
 
 /**
  * Drives the pure engine the way the workflow does, without Temporal: inputs

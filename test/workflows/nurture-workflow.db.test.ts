@@ -398,6 +398,28 @@ describe('nurture workflow on the time-skipping server (real activities, real da
     });
   });
 
+  // fixtures/histories/auto-reply-postponed.json is this story recorded on the code before the fix
+  // (rules version 1: scored +10, case-study sent 36h after the postponement), with a saveHistory
+  // call at the end; the replay test replays it under patched(). Not refreshed with the others.
+  test('an out-of-office reply adds no score: after the postponement the next email waits as for an unengaged lead', async () => {
+    await withWorker(async (h) => {
+      const { leadId, handle } = await start(h);
+      await settled(handle);
+      await signal(handle, 'email.replied', { autoReply: true });
+      await settled(handle, (s) => s.pause?.reason === 'auto-reply');
+      // The plan postpones 3 days; by then the welcome's open window has closed and case-study is scheduled.
+      await env.sleep(3 * DAY + HOUR);
+      const resumed = await settled(handle, (s) => s.pause === null && s.currentStep === 'case-study');
+      // Scored as a reply (+10) the wait was halved to 36h; unscored it is the unengaged lead's 6 days.
+      await env.sleep(2 * DAY);
+      expect(resumed.score).toBe(0);
+      expect(await db.prisma.touch.count({ where: { leadId, step: 'case-study' } })).toBe(0);
+      expect((await decisions(leadId)).map((d) => d.reason)).toContain(
+        'next email "case-study" in 6d instead of 72h: no engagement yet',
+      );
+    });
+  });
+
   test('14 days without an open → disengaged: re-engagement email only, audience moves to re-engagement, no SMS', async () => {
     await withWorker(async (h) => {
       const { leadId, handle } = await start(h, { consent: { email: true, sms: true } });

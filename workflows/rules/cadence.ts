@@ -1,4 +1,4 @@
-import type { NurtureState } from './nurture-state';
+import type { Plan } from '../../plans/plan-schema';
 
 /**
  * Adaptive cadence (rule 10): a lead whose score rose since the last step gets
@@ -6,7 +6,7 @@ import type { NurtureState } from './nurture-state';
  * gets it later, always within the plan's bounds.
  */
 export function adaptedDelay(
-  state: NurtureState,
+  state: { plan: { cadence: Plan['cadence'] }; scoreAtLastStep: number; opens: number },
   baseDelay: number,
   currentScore: number,
 ): { delay: number; why: string } {

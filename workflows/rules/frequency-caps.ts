@@ -1,3 +1,4 @@
+import type { CapRule, Cooldown } from '../../plans/plan-schema';
 import type { Channel } from './channels';
 import { HOUR_MS, localDayBounds } from './local-time';
 
@@ -5,24 +6,15 @@ import { HOUR_MS, localDayBounds } from './local-time';
  * How often a lead may be reached: caps per channel (or across channels) and
  * cooldowns between channels. Pure and clock-free (sandbox-safe); the history
  * is the nurture's own record of what went out, kept small by pruneHistory.
+ * Caps and cooldowns are the plan's own (plans/plan-schema.ts): durations in ms.
  */
 export interface SentRecord {
   channel: Channel;
   at: number;
 }
 
-export type CapRule =
-  | { channel: Channel | 'any'; max: number; rollingMs: number }
-  | { channel: Channel | 'any'; max: number; perLocalDay: true };
-
 export type CapCheck =
   { allowed: true } | { allowed: false; rule: CapRule; count: number; nextAllowedAt: number };
-
-export interface Cooldown {
-  from: Channel | 'any';
-  to: Channel;
-  ms: number;
-}
 
 export type CooldownCheck =
   { allowed: true } | { allowed: false; from: Channel; lastAt: number; nextAllowedAt: number };
@@ -40,25 +32,25 @@ function assertValidCap(rule: CapRule): void {
       `cap max must be a positive integer, got ${rule.max} (a channel that may never send is not a cap)`,
     );
   }
-  if ('rollingMs' in rule && !(rule.rollingMs > 0 && Number.isFinite(rule.rollingMs))) {
-    throw new Error(`cap rollingMs must be a positive finite duration, got ${rule.rollingMs}`);
+  if ('rolling' in rule && !(rule.rolling > 0 && Number.isFinite(rule.rolling))) {
+    throw new Error(`cap rolling must be a positive finite duration, got ${rule.rolling}`);
   }
 }
 
 function checkRollingCap(
   history: readonly SentRecord[],
-  rule: CapRule & { rollingMs: number },
+  rule: CapRule & { rolling: number },
   now: number,
 ): { count: number; nextAllowedAt: number } {
   const counted: number[] = [];
   for (const record of history) {
-    if (sees(rule.channel, record.channel) && record.at > now - rule.rollingMs) counted.push(record.at);
+    if (sees(rule.channel, record.channel) && record.at > now - rule.rolling) counted.push(record.at);
   }
   if (counted.length < rule.max) return { count: counted.length, nextAllowedAt: now };
   counted.sort((a, b) => a - b);
   // Allowed again once fewer than max remain: when the (count - max + 1)th oldest leaves; the oldest if count = max.
   const leaving = counted[counted.length - rule.max] ?? now;
-  return { count: counted.length, nextAllowedAt: leaving + rule.rollingMs };
+  return { count: counted.length, nextAllowedAt: leaving + rule.rolling };
 }
 
 function checkLocalDayCap(
@@ -100,7 +92,7 @@ export function checkCaps(
     assertValidCap(rule);
     if (!sees(rule.channel, channel)) continue;
     let result: { count: number; nextAllowedAt: number };
-    if ('rollingMs' in rule) {
+    if ('rolling' in rule) {
       result = checkRollingCap(history, rule, now);
     } else if (countNear(history, rule.channel, now) < rule.max) {
       // The local day lies within 48h either side of now: too few records there to block, no zone lookup needed.
@@ -132,8 +124,8 @@ export function checkCooldown(
   for (const cooldown of cooldowns) {
     if (cooldown.to !== channel) continue;
     for (const record of history) {
-      if (!sees(cooldown.from, record.channel) || record.at <= now - cooldown.ms) continue;
-      const nextAllowedAt = record.at + cooldown.ms;
+      if (!sees(cooldown.from, record.channel) || record.at <= now - cooldown.after) continue;
+      const nextAllowedAt = record.at + cooldown.after;
       if (blocked.allowed || nextAllowedAt > blocked.nextAllowedAt) {
         blocked = { allowed: false, from: record.channel, lastAt: record.at, nextAllowedAt };
       }
@@ -147,10 +139,10 @@ function lookbackFor(channel: Channel, caps: readonly CapRule[], cooldowns: read
   let lookback = -Infinity;
   for (const rule of caps) {
     if (!sees(rule.channel, channel)) continue;
-    lookback = Math.max(lookback, 'rollingMs' in rule ? rule.rollingMs : PER_LOCAL_DAY_LOOKBACK_MS);
+    lookback = Math.max(lookback, 'rolling' in rule ? rule.rolling : PER_LOCAL_DAY_LOOKBACK_MS);
   }
   for (const cooldown of cooldowns) {
-    if (sees(cooldown.from, channel)) lookback = Math.max(lookback, cooldown.ms);
+    if (sees(cooldown.from, channel)) lookback = Math.max(lookback, cooldown.after);
   }
   return lookback;
 }

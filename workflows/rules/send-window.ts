@@ -1,3 +1,4 @@
+import type { SendWindow } from '../../plans/plan-schema';
 import {
   DAY_MS,
   firstOffsetChange,
@@ -12,15 +13,10 @@ import {
 /**
  * When a channel may reach a lead, on the lead's own wall clock: an SMS at
  * 23:30 local is a complaint, not a nudge. Pure and clock-free (sandbox-safe).
+ * The window is the plan's (`sms.window`): `start` 'HH:MM' local, inclusive;
+ * `end` 'HH:MM' local, exclusive ('24:00' means until midnight); `weekdays` the
+ * ISO weekdays of the local date, Monday = 1 … Sunday = 7.
  */
-export interface SendWindow {
-  /** 'HH:MM', local, inclusive. */
-  start: string;
-  /** 'HH:MM', local, exclusive; '24:00' means until midnight. */
-  end: string;
-  /** ISO weekdays of the local date: Monday = 1 … Sunday = 7. */
-  weekdays: number[];
-}
 
 /** B2C leads read texts at weekends too; plans narrow the days when their audience needs it. */
 export const DEFAULT_SMS_WINDOW: SendWindow = {

@@ -1,7 +1,7 @@
-import type { NurtureStatus } from '../../plans/plan-schema';
-import { consentChannelOf, type Channel } from './channels';
-import type { NurtureState } from './nurture-state';
-import { isActive } from './nurture-state';
+import { consentChannelOf, type Channel } from '../rules/channels';
+import type { DecisionData, RuleName } from './commands';
+import type { NurtureState } from './state';
+import { isActive, type NurtureStatus } from './status';
 
 /**
  * Which channel a lead may be touched on right now, and if not, why. One
@@ -10,9 +10,7 @@ import { isActive } from './nurture-state';
  * lifecycle → pause → consent → channel-specific blocks → do-not-cross →
  * status matrix → segment eligibility.
  */
-export type ChannelCheck =
-  | { ok: true }
-  | { ok: false; rule: string; reason: string; data: Record<string, string | number | boolean | null> };
+export type ChannelCheck = { ok: true } | { ok: false; rule: RuleName; reason: string; data: DecisionData };
 
 /** Product brief, rule 3: which channels each status may use for direct touches. */
 export const STATUS_CHANNELS: Record<NurtureStatus, readonly Channel[]> = {
@@ -105,11 +103,7 @@ function sourceText(consent: { granted: boolean; source: string } | undefined): 
   return ` (${consent.granted ? 'granted' : 'withdrawn'} via ${consent.source})`;
 }
 
-function no(
-  rule: string,
-  reason: string,
-  data: Record<string, string | number | boolean | null>,
-): ChannelCheck {
+function no(rule: RuleName, reason: string, data: DecisionData): ChannelCheck {
   return { ok: false, rule, reason, data };
 }
 

@@ -1,7 +1,7 @@
 import type { NurtureView } from '../definitions';
-import { nextWakeUp } from './decide';
-import type { NurtureState } from './nurture-state';
-import { decayedScore } from './scoring';
+import { decayedScore } from '../rules/scoring';
+import type { NurtureState } from './state';
+import { nextWakeUp } from './wake-up';
 
 /** What the state query answers: the live state in terms ops can read. */
 export function viewOf(state: NurtureState, now: number): NurtureView {

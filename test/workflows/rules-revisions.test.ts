@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { RULES_REVISIONS } from '../../workflows/definitions';
+
+/**
+ * auto-reply-postponed.json was recorded before rules version 2 (an
+ * auto-reply scored as a reply): it must stay such a history, or the replay
+ * test no longer shows that runs from before the fix replay under patched().
+ */
+const history = temporal.api.history.v1.History.fromObject(
+  JSON.parse(
+    readFileSync(path.join(__dirname, '../fixtures/histories/auto-reply-postponed.json'), 'utf8'),
+  ) as object,
+);
+const EventType = temporal.api.enums.v1.EventType;
+
+test('the fixture carries no rules-revision marker: it was recorded before the patch', () => {
+  const markers = history.events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
+  expect(markers).toEqual([]);
+  expect(RULES_REVISIONS.map((r) => r.patch)).toContain('auto-reply-not-scored');
+});
+
+test('in it the auto-reply shortened the wait: case-study went out 36h after the postponement ended', () => {
+  const at = (e: temporal.api.history.v1.IHistoryEvent): number => Number(e.eventTime?.seconds ?? 0);
+  const timersFired = history.events.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+  const caseStudy = history.events.find((e) => {
+    const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data;
+    if (payload == null) return false;
+    const input = JSON.parse(Buffer.from(payload).toString('utf8')) as { step?: unknown };
+    return input.step === 'case-study';
+  });
+  const resumed = timersFired[0];
+  if (caseStudy === undefined || resumed === undefined)
+    throw new Error('fixture lacks the resume or the send');
+  expect(at(caseStudy) - at(resumed)).toBe(36 * 3600);
+});

@@ -1,0 +1,101 @@
+import type { LeadEvent, LeadEventType } from '../lead-event';
+import { highIntentTrigger } from '../rules/intent';
+import { SEEN_EVENT_IDS_LIMIT, type NurtureState } from './state';
+import { isActive } from './status';
+import type { Step } from './step';
+import {
+  onBounced,
+  onConsentUpdated,
+  onSmsFailed,
+  onSmsOptedIn,
+  onSmsOptedOut,
+  onSpamReported,
+  onUnsubscribed,
+} from './tracks/consent';
+import { applyScoreThresholds, changeStatus, onOpened, scoreEvent } from './tracks/engagement';
+import { onReply, REPLY_EVENTS } from './tracks/handoff';
+import { onMeetingBooked, onMeetingCanceled } from './tracks/lifecycle';
+import { onConnectionAccepted, onRequestSent } from './tracks/linkedin-task';
+import { queueSms } from './tracks/sms-follow-up';
+
+type EventHandler = (step: Step, event: LeadEvent, now: number) => void;
+
+const recordOnly: EventHandler = () => undefined;
+
+/** Which track an event belongs to. Every event type has its line: a new type without one does not compile. */
+const ON_EVENT: Record<LeadEventType, EventHandler> = {
+  'email.delivered': (step, event) => {
+    if (step.state.emailBlocked === null)
+      step.set({ emailRelationship: true, lastTouch: markDelivered(step.state, event) });
+  },
+  'email.opened': onOpened,
+  'email.clicked': (step) => {
+    step.set({ clicks: step.state.clicks + 1 });
+  },
+  'email.bounced': onBounced,
+  'email.unsubscribed': onUnsubscribed,
+  'email.spam_reported': (step, _event, now) => {
+    onSpamReported(step, now);
+  },
+  'email.replied': onReply,
+  'sms.delivered': recordOnly,
+  'sms.failed': onSmsFailed,
+  'sms.replied': onReply,
+  'sms.opted_out': onSmsOptedOut,
+  'sms.opted_in': onSmsOptedIn,
+  'linkedin.connection_accepted': onConnectionAccepted,
+  'linkedin.replied': onReply,
+  'linkedin.request_sent': onRequestSent,
+  'web.page_visited': recordOnly,
+  'webinar.registered': recordOnly,
+  'webinar.attended': recordOnly,
+  'trial.started': recordOnly,
+  'form.submitted': recordOnly,
+  'meeting.booked': onMeetingBooked,
+  'meeting.canceled': onMeetingCanceled,
+  'consent.updated': onConsentUpdated,
+};
+
+/**
+ * A reply weighs the score and the hand-off itself; a spam report and a
+ * booking end the nurture. After these, intent and thresholds are not asked.
+ */
+const ENDS_ITS_OWN_STEP: readonly LeadEventType[] = [
+  ...REPLY_EVENTS,
+  'email.spam_reported',
+  'meeting.booked',
+];
+
+/**
+ * A lead event: dropped if already applied, recorded only once the nurture
+ * has ended; otherwise scored, handed to its track, then checked for high
+ * intent (the SMS follow-up) and score thresholds.
+ */
+export function onEvent(step: Step, event: LeadEvent, now: number): void {
+  if (step.state.seenEventIds.includes(event.id)) return;
+  step.set({ seenEventIds: [...step.state.seenEventIds, event.id].slice(-SEEN_EVENT_IDS_LIMIT) });
+  if (!isActive(step.state)) {
+    step.record({
+      rule: 'lifecycle',
+      outcome: 'ignored',
+      reason: `${event.type} recorded; the nurture has ended (${step.state.status})`,
+      data: { eventId: event.id },
+    });
+    return;
+  }
+  scoreEvent(step, event, now);
+  ON_EVENT[event.type](step, event, now);
+  if (ENDS_ITS_OWN_STEP.includes(event.type) || !isActive(step.state)) return;
+  const trigger = highIntentTrigger(event, step.state.plan, step.state.clicks);
+  if (trigger !== null) {
+    if (step.state.status !== 'high-intent') changeStatus(step, 'high-intent', trigger);
+    queueSms(step, trigger, event.id, now);
+  }
+  applyScoreThresholds(step, now);
+}
+
+function markDelivered(state: NurtureState, event: LeadEvent): NurtureState['lastTouch'] {
+  const key = typeof event.data.touchKey === 'string' ? event.data.touchKey : null;
+  if (state.lastTouch === null || (key !== null && key !== state.lastTouch.key)) return state.lastTouch;
+  return { ...state.lastTouch, delivered: true };
+}

@@ -1,0 +1,112 @@
+import type { LeadEvent } from '../../lead-event';
+import type { ConsentChannel } from '../../rules/channels';
+import type { Step } from '../step';
+import { stopEverything } from './lifecycle';
+
+/**
+ * Consent per channel, each change kept with its source and time (rule 5),
+ * and the email address's own blocks (bounce, unsubscribe, spam report).
+ * The gate reads what is kept here (channel-policy.ts).
+ */
+export function consentChange(
+  step: Step,
+  channel: ConsentChannel,
+  granted: boolean,
+  source: string,
+  now: number,
+): void {
+  step.set({ consent: { ...step.state.consent, [channel]: { granted, source, at: now } } });
+  step.emit({ type: 'record-consent', channel, granted, source, at: now });
+  step.record({
+    rule: 'consent',
+    outcome: granted ? 'granted' : 'withdrawn',
+    reason: `${channel} consent ${granted ? 'granted' : 'withdrawn'} via ${source}`,
+    data: { consentSource: source },
+  });
+}
+
+export function onBounced(step: Step, event: LeadEvent): void {
+  if (event.data.bounceType === 'blocked') {
+    step.recordEvent(
+      event,
+      'delivery',
+      'email blocked by the receiving server (temporary): address not suppressed',
+      'email',
+    );
+    return;
+  }
+  step.set({ emailBlocked: 'bounced', emailRelationship: false });
+  step.record({
+    rule: 'consent',
+    outcome: 'email-stopped',
+    channel: 'email',
+    reason: 'email bounced: no more email to this address',
+    data: { eventId: event.id },
+  });
+}
+
+export function onUnsubscribed(step: Step, event: LeadEvent, now: number): void {
+  consentChange(step, 'email', false, sourceOf(event, 'email unsubscribe'), now);
+  step.set({ emailBlocked: 'unsubscribed' });
+  if (event.data.scope === 'global') {
+    stopEverything(
+      step,
+      now,
+      'opted-out',
+      'global unsubscribe: every channel stops',
+      sourceOf(event, 'email unsubscribe'),
+    );
+  }
+}
+
+export function onSpamReported(step: Step, now: number): void {
+  consentChange(step, 'email', false, 'spam report', now);
+  stopEverything(step, now, 'opted-out', 'spam report: every channel stops', 'spam report');
+}
+
+export function onSmsOptedOut(step: Step, event: LeadEvent, now: number): void {
+  consentChange(step, 'sms', false, sourceOf(event, 'sms STOP'), now);
+  if (step.state.pendingSms === null) return;
+  step.set({ pendingSms: null });
+  step.record({
+    rule: 'consent',
+    outcome: 'dropped',
+    channel: 'sms',
+    reason: 'pending sms dropped: the lead opted out',
+  });
+}
+
+export function onSmsOptedIn(step: Step, event: LeadEvent, now: number): void {
+  consentChange(step, 'sms', true, sourceOf(event, 'sms START'), now);
+}
+
+/** Twilio's 21610: the carrier says the recipient unsubscribed (replied STOP to the number). */
+export function onSmsFailed(step: Step, event: LeadEvent, now: number): void {
+  if (event.data.errorCode === '21610' || event.data.errorCode === 21610) {
+    consentChange(step, 'sms', false, 'carrier: recipient unsubscribed (21610)', now);
+  }
+}
+
+export function onConsentUpdated(step: Step, event: LeadEvent, now: number): void {
+  const channel = event.data.channel;
+  const granted = event.data.granted;
+  if (
+    (channel === 'email' || channel === 'sms' || channel === 'linkedin' || channel === 'ads') &&
+    typeof granted === 'boolean'
+  ) {
+    consentChange(step, channel, granted, sourceOf(event, 'consent update'), now);
+    if (channel === 'email' && granted && step.state.emailBlocked === 'unsubscribed')
+      step.set({ emailBlocked: null });
+  } else {
+    step.record({
+      rule: 'consent',
+      outcome: 'ignored',
+      reason: 'consent.updated without a channel (email, sms, linkedin, ads) and a boolean granted',
+      data: { eventId: event.id },
+    });
+  }
+}
+
+function sourceOf(event: LeadEvent, fallback: string): string {
+  return typeof event.data.source === 'string' && event.data.source !== '' ? event.data.source : fallback;
+}
