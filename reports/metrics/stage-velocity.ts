@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NURTURE_STATUSES } from '../../plans/plan-schema';
+import { NURTURE_STATUSES } from '../../workflows/engine/status';
 import { quantile } from './quantile';
 
 export const stageVelocityRowSchema = z.strictObject({

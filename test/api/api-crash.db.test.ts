@@ -37,7 +37,6 @@ const fixture = (name: string) =>
 const bookingCreated = fixture('calcom-booking-created');
 const bookingCancelled = fixture('calcom-booking-cancelled');
 
-
 let env: TestWorkflowEnvironment | undefined;
 let db: TestDatabase | undefined;
 let worker: { worker: Worker; running: Promise<void>; taskQueue: string } | undefined;
