@@ -3,7 +3,8 @@ import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
 import { loggedPath } from './logged-path';
-import { failedAuthLimit, rateLimitPerKey } from './auth/rate-limit';
+import { failedAuthLimit } from './auth/failed-auth-limit';
+import { rateLimitPerKey } from './auth/rate-limit';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
@@ -65,10 +66,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(unsubscribeRouter(deps));
   app.use(docsRouter());
   // Everything under /v1 needs an API key; each route names the scope it needs.
+  const failedAuth = failedAuthLimit(
+    deps.failedAuthPerMinute === undefined ? {} : { perMinute: deps.failedAuthPerMinute },
+  );
   app.use(
     '/v1',
-    failedAuthLimit(),
-    authenticate(deps.prisma),
+    failedAuth.guard,
+    authenticate(deps.prisma, { onFailure: failedAuth.recordFailure }),
     rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }),
   );
   app.use(jobsRouter(deps));
