@@ -3,6 +3,9 @@ import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
 import { loggedPath } from './logged-path';
+import { methodNotAllowed } from './method-not-allowed';
+import { refuseNul } from './refuse-nul';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { failedAuthLimit } from './auth/failed-auth-limit';
 import { rateLimitPerKey } from './auth/rate-limit';
 import { errorHandler, notFoundHandler } from './error-handler';
@@ -24,6 +27,7 @@ export const BODY_LIMIT = '256kb';
 /** The HTTP API, without `listen`: the service and the tests decide where it runs. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const document = buildOpenApiDocument({ planIds: deps.plans.ids() });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   if (deps.trustProxy !== undefined) {
@@ -61,10 +65,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseNul);
 
   app.use(healthRouter(deps));
   app.use(unsubscribeRouter(deps));
-  app.use(docsRouter());
+  app.use(docsRouter(document));
   // Everything under /v1 needs an API key; each route names the scope it needs.
   const failedAuth = failedAuthLimit(
     deps.failedAuthPerMinute === undefined ? {} : { perMinute: deps.failedAuthPerMinute },
@@ -82,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(audiencesRouter(deps));
   app.use(tasksRouter(deps));
   app.use(outboxRouter(deps));
+  app.use(methodNotAllowed(document));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,11 +1,10 @@
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { buildOpenApiDocument } from '../openapi/openapi-document';
+import type { OpenApiDocument } from '../openapi/openapi-document';
 
 /** `/openapi.json` and a page that renders it at `/docs`; public, like the document itself. */
-export function docsRouter(): Router {
+export function docsRouter(document: OpenApiDocument): Router {
   const router = Router();
-  const document = buildOpenApiDocument();
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
