@@ -5,6 +5,7 @@ import { authenticate } from './auth/authenticate';
 import { loggedPath } from './logged-path';
 import { methodNotAllowed } from './method-not-allowed';
 import { refuseNul } from './refuse-nul';
+import { apiSecurityHeaders } from './security-headers';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { failedAuthLimit } from './auth/failed-auth-limit';
 import { rateLimitPerKey } from './auth/rate-limit';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
     app.set('trust proxy', Number.isInteger(hops) ? hops : deps.trustProxy);
   }
 
+  app.use(apiSecurityHeaders);
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming !== undefined && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();

@@ -138,3 +138,41 @@ describe('what the document cannot state, tested directly', () => {
     expect((await enroll('call me')).status).toBe(400);
   });
 });
+
+describe('security headers', () => {
+  test('every API answer carries them, with a CSP that allows nothing', async () => {
+    for (const [path, init] of [
+      ['/v1/plans', {}],
+      ['/v1/plans', { headers: api.auth }],
+      ['/healthz', {}],
+      ['/nowhere', {}],
+      ['/openapi.json', {}],
+    ] as const) {
+      const response = await fetch(`${api.base}${path}`, init);
+      expect({
+        path,
+        nosniff: response.headers.get('x-content-type-options'),
+        referrer: response.headers.get('referrer-policy'),
+        frame: response.headers.get('x-frame-options'),
+        csp: response.headers.get('content-security-policy'),
+      }).toEqual({
+        path,
+        nosniff: 'nosniff',
+        referrer: 'no-referrer',
+        frame: 'DENY',
+        csp: "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+      });
+    }
+  });
+
+  test('/docs gets a CSP Swagger UI runs under: scripts from this origin only', async () => {
+    const response = await fetch(`${api.base}/docs/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("script-src-attr 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.text()).not.toContain('persistAuthorization":true');
+  });
+});
