@@ -29,9 +29,16 @@ export type UnsubscribeSecret = string | readonly string[];
 const PURPOSE = 'durable-nurture/unsubscribe/v1\n';
 
 /** Bounds a token before any decoding work: ours are a few hundred characters. */
-const MAX_TOKEN_LENGTH = 2048;
+export const MAX_TOKEN_LENGTH = 2048;
 const SIGNATURE_BYTES = 32;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The shape of every token this service mints (the 32-byte signature is 43
+ * base64url characters). A string of another shape is malformed; one of this
+ * shape is a link that may or may not verify.
+ */
+export const UNSUBSCRIBE_TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
 
 const payloadSchema = z.strictObject({
   v: z.literal(1),

@@ -17,6 +17,8 @@ export interface AppDeps {
   trustProxy?: string;
   /** Requests per minute per API key; default 1200. */
   rateLimitPerMinute?: number;
+  /** 401s one client address may earn per minute before it gets 429s; default 60. */
+  failedAuthPerMinute?: number;
   /** Verifies the signed unsubscribe links in emails; unset = /u/… answers 501. */
   unsubscribeSecret?: UnsubscribeSecret;
   /** Provider webhook secrets; an unset one turns its endpoint off (501). */

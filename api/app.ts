@@ -3,7 +3,12 @@ import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
 import { loggedPath } from './logged-path';
-import { failedAuthLimit, rateLimitPerKey } from './auth/rate-limit';
+import { methodNotAllowed } from './method-not-allowed';
+import { refuseNul } from './refuse-nul';
+import { apiSecurityHeaders } from './security-headers';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { failedAuthLimit } from './auth/failed-auth-limit';
+import { rateLimitPerKey } from './auth/rate-limit';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
@@ -23,6 +28,7 @@ export const BODY_LIMIT = '256kb';
 /** The HTTP API, without `listen`: the service and the tests decide where it runs. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const document = buildOpenApiDocument({ planIds: deps.plans.ids() });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   if (deps.trustProxy !== undefined) {
@@ -30,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
     app.set('trust proxy', Number.isInteger(hops) ? hops : deps.trustProxy);
   }
 
+  app.use(apiSecurityHeaders);
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming !== undefined && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -60,15 +67,19 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseNul);
 
   app.use(healthRouter(deps));
   app.use(unsubscribeRouter(deps));
-  app.use(docsRouter());
+  app.use(docsRouter(document));
   // Everything under /v1 needs an API key; each route names the scope it needs.
+  const failedAuth = failedAuthLimit(
+    deps.failedAuthPerMinute === undefined ? {} : { perMinute: deps.failedAuthPerMinute },
+  );
   app.use(
     '/v1',
-    failedAuthLimit(),
-    authenticate(deps.prisma),
+    failedAuth.guard,
+    authenticate(deps.prisma, { onFailure: failedAuth.recordFailure }),
     rateLimitPerKey({ perMinute: deps.rateLimitPerMinute ?? 1200 }),
   );
   app.use(jobsRouter(deps));
@@ -78,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(audiencesRouter(deps));
   app.use(tasksRouter(deps));
   app.use(outboxRouter(deps));
+  app.use(methodNotAllowed(document));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

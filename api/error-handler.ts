@@ -48,6 +48,15 @@ function toProblem(error: unknown): ProblemError {
       'The request body exceeds the limit.',
     );
   }
+  // body-parser answers too many form fields with 413; the body is not too large, it is malformed.
+  if (http.type === 'parameters.too.many') {
+    return new ProblemError(
+      400,
+      'too-many-parameters',
+      'Too many parameters',
+      'The form body has more fields than this route reads.',
+    );
+  }
   if (typeof http.status === 'number' && http.status >= 400 && http.status < 500) {
     return new ProblemError(http.status, 'bad-request', 'Bad request');
   }

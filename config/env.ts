@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configuredUrlProblem, parseAllowEntry, policyOf, type AllowEntry } from './outbound-targets';
 
 /**
  * The one place that reads the environment. Every process (service, worker,
@@ -24,6 +25,23 @@ const audienceIdMap = z
   .pipe(
     z.record(z.string().min(1), z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/, 'must be a platform audience id')),
   );
+
+const allowList = z.string().transform((text, ctx): AllowEntry[] => {
+  const entries: AllowEntry[] = [];
+  for (const [index, item] of text.split(',').entries()) {
+    if (item.trim() === '') continue;
+    const entry = parseAllowEntry(item);
+    if (entry === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${String(index + 1)} is not a host name, an address or a CIDR range`,
+      });
+    } else {
+      entries.push(entry);
+    }
+  }
+  return entries;
+});
 
 export const envSchema = z.object({
   PORT: port.default(3000),
@@ -142,6 +160,13 @@ export const envSchema = z.object({
       .default(0),
   ),
   // ── end of Experiments ───────────────────────────────────────────────────
+  // ── Outbound webhooks: where CRM_WEBHOOK_URL and ALERT_WEBHOOK_URL may point ──
+  // Public addresses only unless allowed here (config/outbound-targets.ts).
+  /** Allow private, loopback and link-local targets too (a sink on this host or the LAN). */
+  OUTBOUND_WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, booleanFlag.default(false)),
+  /** Comma-separated host names, addresses and CIDR ranges allowed even when private: `crm.internal,10.1.0.0/16`. */
+  OUTBOUND_WEBHOOK_ALLOW_HOSTS: z.preprocess(emptyAsUndefined, allowList.default([])),
+  // ── end of outbound webhooks ──
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -174,6 +199,16 @@ function deliveryConfigIssues(env: Env): { path: string[]; message: string }[] {
   return issues;
 }
 
+/** The outbound webhook URLs against the policy, as far as it can be told without DNS. */
+function outboundWebhookIssues(env: Env): { path: string[]; message: string }[] {
+  const policy = policyOf(env.OUTBOUND_WEBHOOK_ALLOW_PRIVATE, env.OUTBOUND_WEBHOOK_ALLOW_HOSTS);
+  return (['CRM_WEBHOOK_URL', 'ALERT_WEBHOOK_URL'] as const).flatMap((name) => {
+    const url = env[name];
+    const problem = url === undefined ? null : configuredUrlProblem(url, policy);
+    return problem === null ? [] : [{ path: [name], message: problem }];
+  });
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -183,6 +218,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema
     .superRefine((env, ctx) => {
       for (const issue of deliveryConfigIssues(env)) ctx.addIssue({ code: 'custom', ...issue });
+      for (const issue of outboundWebhookIssues(env)) ctx.addIssue({ code: 'custom', ...issue });
       if ((env.TEMPORAL_TLS_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_KEY_PATH === undefined)) {
         ctx.addIssue({
           code: 'custom',

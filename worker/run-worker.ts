@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config/env';
 import type { Logger } from '../config/logger';
+import { policyOf } from '../config/outbound-targets';
 import { temporalConnectionOptions } from '../config/temporal-options';
 import { recordOnlySink, webhookSink } from '../activities/notification-sink';
 import type { PrismaClient } from '../prisma/generated/client';
@@ -18,6 +19,7 @@ export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger
   const channels = await deliveryChannels(env, prisma);
   logger.info({ email: channels.email.provider, sms: channels.sms.provider }, 'delivery providers');
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
+  const policy = policyOf(env.OUTBOUND_WEBHOOK_ALLOW_PRIVATE, env.OUTBOUND_WEBHOOK_ALLOW_HOSTS);
   const worker = await createNurtureWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -28,8 +30,9 @@ export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger
       email: channels.email,
       sms: channels.sms,
       unsubscribe: channels.unsubscribe,
-      crm: env.CRM_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.CRM_WEBHOOK_URL),
-      alerts: env.ALERT_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.ALERT_WEBHOOK_URL),
+      crm: env.CRM_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.CRM_WEBHOOK_URL, { policy }),
+      alerts:
+        env.ALERT_WEBHOOK_URL === undefined ? recordOnlySink : webhookSink(env.ALERT_WEBHOOK_URL, { policy }),
     },
   });
   const done = worker.run().finally(async () => {

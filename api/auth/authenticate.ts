@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { PrismaClient } from '../../prisma/generated/client';
 import { ProblemError } from '../problem';
 import { verifyApiKey, type AuthenticatedKey } from './api-key-store';
@@ -7,12 +7,18 @@ import { grants, type Scope } from './scopes';
 /**
  * Every /v1 request carries an API key, as `Authorization: Bearer dn_…` or
  * `X-API-Key: dn_…`. Health checks and provider webhooks (which carry
- * signatures) are mounted outside /v1 and need none.
+ * signatures) are mounted outside /v1 and need none. `onFailure` hears of
+ * every 401 as it is answered (the failed-authentication limit counts them).
  */
-export function authenticate(prisma: PrismaClient): RequestHandler {
+export function authenticate(
+  prisma: PrismaClient,
+  options: { onFailure?: (req: Request) => void } = {},
+): RequestHandler {
+  const onFailure = options.onFailure ?? (() => undefined);
   return async (req, res, next) => {
     const token = presentedToken(req.get('authorization'), req.get('x-api-key'));
     if (token === null) {
+      onFailure(req);
       res.setHeader('www-authenticate', 'Bearer realm="durable-nurture"');
       throw new ProblemError(
         401,
@@ -23,6 +29,7 @@ export function authenticate(prisma: PrismaClient): RequestHandler {
     }
     const key = await verifyApiKey(prisma, token);
     if (key === null) {
+      onFailure(req);
       res.setHeader('www-authenticate', 'Bearer realm="durable-nurture", error="invalid_token"');
       throw new ProblemError(401, 'invalid-api-key', 'Invalid API key', 'The key is unknown or revoked.');
     }

@@ -84,8 +84,9 @@ export async function* readUpload(
         const names = headers.map((h) => h.trim());
         const unknown = unknownCsvColumns(names);
         if (unknown.length > 0) {
+          // 422, not 400: the body is the string the document asks for, its header names no lead field.
           throw new ProblemError(
-            400,
+            422,
             'unknown-csv-columns',
             'Unknown CSV columns',
             `Unknown columns: ${unknown.join(', ')}. Unknown fields are rejected.`,

@@ -1,13 +1,8 @@
-import {
-  OpenAPIRegistry,
-  OpenApiGeneratorV31,
-  type RouteConfig,
-  type ZodMediaTypeObject,
-} from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { simulationScriptSchema } from '../../simulator/simulation-script';
 import { leadEventSchema } from '../../workflows/lead-event';
-import { SCOPES, type Scope } from '../auth/scopes';
+import { SCOPES } from '../auth/scopes';
 import { CSV_LEAD_COLUMNS } from '../enrollment/csv-lead';
 import { BULK_MAX_ROWS } from '../enrollment/bulk-upload';
 import { audienceListSchema, audienceParamsSchema } from '../routes/audiences';
@@ -36,22 +31,8 @@ import {
   resumeRequestSchema,
   suppressSchema,
 } from '../schemas/lead-schemas';
-
-const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    requestId: z.string().optional(),
-    issues: z
-      .array(
-        z.object({ path: z.array(z.union([z.string(), z.number()])), code: z.string(), message: z.string() }),
-      )
-      .optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details; `type` is a stable, machine-readable id.' });
+import { json, nativeBody, problem, UNPROCESSABLE_RESPONSE, v1 } from './openapi-parts';
+import { registerPublicPaths } from './public-paths';
 
 const jobSchema = z
   .object({
@@ -73,81 +54,22 @@ const jobSchema = z
   })
   .meta({ id: 'BulkJob' });
 
-const anyJson = z.record(z.string(), z.unknown());
-
-type Responses = RouteConfig['responses'];
-
-function problem(description: string) {
-  return { description, content: { 'application/problem+json': { schema: problemSchema } } };
+/** The plan ids the catalog holds, as the document's enum (the catalog is fixed for a process's life). */
+function planIdSchema(planIds: readonly string[]) {
+  const [first, ...rest] = planIds;
+  return first === undefined ? z.never() : z.enum([first, ...rest]);
 }
 
-function json(description: string, schema: z.ZodType = anyJson) {
-  return { description, content: { 'application/json': { schema } } };
-}
-
-/** The answers every authenticated route may give besides its own. */
-const COMMON: Responses = {
-  400: problem('The request is invalid; `issues` lists each problem. Unknown fields are rejected.'),
-  401: problem('No API key, or a key that is unknown or revoked.'),
-  403: problem('The key lacks the scope this route needs.'),
-  413: problem('The body exceeds the limit.'),
-  429: {
-    ...problem('Too many requests for this key; see the Retry-After header.'),
-    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait.' } },
-  },
-};
-
-function v1(
-  registry: OpenAPIRegistry,
-  config: Omit<RouteConfig, 'responses'> & { scopes: Scope[]; responses: Responses },
-): void {
-  const { scopes, responses, description, ...rest } = config;
-  registry.registerPath({
-    ...rest,
-    description:
-      `${description ?? ''}\n\nScope: ${scopes.map((s) => `\`${s}\``).join(' or ')} (or \`admin\`).`.trim(),
-    security: [{ bearer: [] }, { apiKeyHeader: [] }],
-    responses: { ...COMMON, ...responses },
-  });
-}
-
-const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 /**
- * zod-to-openapi recurses forever on z.json() (free-form event data); zod's
- * own JSON Schema output handles it, and OpenAPI 3.1 speaks JSON Schema
- * 2020-12. Its local `$defs` move to components so every `$ref` resolves
- * from the document's root.
+ * The OpenAPI 3.1 document of the API, generated from the same zod schemas the
+ * routes validate with; Schemathesis holds the server to it (test/api/openapi-conformance).
  */
-function nativeBody(registry: OpenAPIRegistry, name: string, schema: z.ZodType) {
-  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  // The document declares its dialect once; a per-schema $schema is dropped.
-  const { $defs, ...root } = generated;
-  delete root.$schema;
-  const rename = (key: string) => `${name}_${key.replace(/^_+/, '')}`;
-  const relink = (value: unknown): unknown =>
-    JSON.parse(
-      JSON.stringify(value).replace(
-        /"#\/\$defs\/([^"]+)"/g,
-        (_m, key: string) => `"#/components/schemas/${rename(key)}"`,
-      ),
-    );
-  for (const [key, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) {
-    registry.registerComponent(
-      'schemas',
-      rename(key),
-      relink(definition) as Parameters<typeof registry.registerComponent<'schemas'>>[2],
-    );
-  }
-  return { content: { 'application/json': { schema: relink(root) as ZodMediaTypeObject['schema'] } } };
-}
-
-/** The OpenAPI 3.1 document of the API, generated from the same zod schemas the routes validate with. */
-export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+export function buildOpenApiDocument(options: { planIds: readonly string[] }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
+  // A plan id the catalog lacks is refused with 400 (unknown-plan): the document lists the known ones.
+  const planId = planIdSchema(options.planIds).optional();
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -165,11 +87,12 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'Enroll a lead',
     description: 'Idempotent on the lead id: a repeat call changes nothing and answers 200.',
     scopes: ['enroll'],
-    request: { body: body(enrollLeadSchema) },
+    request: { body: nativeBody(registry, 'EnrollLead', enrollLeadSchema.extend({ planId })) },
     responses: {
       201: json('Enrolled; the nurture started.', enrollResponseSchema),
       200: json('Already enrolled; nothing changed.', enrollResponseSchema),
       409: problem('The lead or its email/phone was erased.'),
+      422: UNPROCESSABLE_RESPONSE,
     },
   });
   v1(registry, {
@@ -182,8 +105,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       'refuses the upload).',
     scopes: ['enroll'],
     request: {
-      query: bulkQuerySchema,
+      query: bulkQuerySchema.extend({ planId }),
       body: {
+        required: true,
         content: {
           'application/x-ndjson': {
             schema: { type: 'string', description: 'One lead (as POST /v1/leads) per line.' },
@@ -195,6 +119,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: {
       202: json('Stored; the job enrolls the rows.', jobSchema),
       415: problem('Neither JSON lines nor CSV.'),
+      422: problem('The CSV header names a column that is not a lead field.'),
     },
   });
   v1(registry, {
@@ -267,25 +192,30 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     path: '/v1/leads/{id}/suppress',
     summary: 'Stop all outreach to a lead',
     scopes: ['events'],
-    request: { params: leadParamsSchema, body: body(suppressSchema) },
-    responses: { 202: json('Suppressed.'), 404: problem('No such lead.') },
+    request: { params: leadParamsSchema, body: nativeBody(registry, 'Suppress', suppressSchema) },
+    responses: {
+      202: json('Suppressed.'),
+      404: problem('No such lead.'),
+      410: problem('The lead was erased.'),
+    },
   });
-  for (const [action, schema, summary] of [
-    ['handoff', handoffRequestSchema, 'Hand the lead to sales now'],
-    ['handoff/ack', ackRequestSchema, 'Acknowledge a hand-off (stops the SLA clock)'],
-    ['resume', resumeRequestSchema, 'Resume a paused nurture'],
-    ['close', closeRequestSchema, 'Close the nurture'],
+  for (const [action, name, schema, summary] of [
+    ['handoff', 'Handoff', handoffRequestSchema, 'Hand the lead to sales now'],
+    ['handoff/ack', 'HandoffAck', ackRequestSchema, 'Acknowledge a hand-off (stops the SLA clock)'],
+    ['resume', 'Resume', resumeRequestSchema, 'Resume a paused nurture'],
+    ['close', 'Close', closeRequestSchema, 'Close the nurture'],
   ] as const) {
     v1(registry, {
       method: 'post',
       path: `/v1/leads/{id}/${action}`,
       summary,
       scopes: ['handoff'],
-      request: { params: leadParamsSchema, body: body(schema) },
+      request: { params: leadParamsSchema, body: nativeBody(registry, name, schema) },
       responses: {
         200: json('Applied by the nurture.'),
         404: problem('No such lead.'),
         409: problem('The nurture refused the action or has ended.'),
+        410: problem('The lead was erased.'),
       },
     });
   }
@@ -316,7 +246,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: {
       200: json('The decision timeline.'),
       404: problem('No such plan.'),
-      422: problem('The script cannot run.'),
+      422: problem(
+        'The script cannot run, or its lead names a time zone the runtime does not know; `detail` or `issues` says why.',
+      ),
     },
   });
   v1(registry, {
@@ -362,7 +294,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description:
       'Idempotent: the same report again answers the same. `sent` → linkedin.request_sent, `accepted` → linkedin.connection_accepted, `replied` → linkedin.replied.',
     scopes: ['handoff'],
-    request: { params: taskParamsSchema, body: body(completeTaskSchema) },
+    request: { params: taskParamsSchema, body: nativeBody(registry, 'CompleteTask', completeTaskSchema) },
     responses: {
       200: json('Completed.', taskCompletedSchema),
       404: problem('No such task.'),
@@ -374,7 +306,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     path: '/v1/tasks/{id}/skip',
     summary: 'The rep will not do it, and says why',
     scopes: ['handoff'],
-    request: { params: taskParamsSchema, body: body(skipTaskSchema) },
+    request: { params: taskParamsSchema, body: nativeBody(registry, 'SkipTask', skipTaskSchema) },
     responses: {
       200: json('Skipped.', taskSkippedSchema),
       404: problem('No such task.'),
@@ -389,76 +321,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     request: { query: outboxQuerySchema },
     responses: { 200: json('Messages.', outboxListSchema) },
   });
-  const unsubscribeToken = z.strictObject({ token: z.string().describe('The signed token from the email.') });
-  registry.registerPath({
-    method: 'get',
-    path: '/u/{token}',
-    summary: 'Unsubscribe confirmation page (never unsubscribes: mail scanners follow links)',
-    request: { params: unsubscribeToken },
-    responses: {
-      200: {
-        description: 'A page with a button that POSTs.',
-        content: { 'text/html': { schema: { type: 'string' } } },
-      },
-      400: problem('The token is not valid (HTML for browsers).'),
-    },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/u/{token}',
-    summary: 'Unsubscribe at once (RFC 8058 one-click, or the page button)',
-    request: {
-      params: unsubscribeToken,
-      body: {
-        content: {
-          'application/x-www-form-urlencoded': {
-            schema: {
-              type: 'object',
-              properties: { 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } },
-            },
-          },
-        },
-      },
-    },
-    responses: {
-      200: {
-        description: 'Unsubscribed (or already).',
-        content: { 'text/html': { schema: { type: 'string' } } },
-      },
-      400: problem('The token is not valid (HTML for browsers).'),
-    },
-  });
-
-  for (const path of ['/healthz', '/readyz']) {
-    registry.registerPath({
-      method: 'get',
-      path,
-      summary: path === '/healthz' ? 'The process is up' : 'Database and Temporal answer',
-      responses: { 200: json('Ready.'), 503: json('Not ready.') },
-    });
-  }
-  for (const [path, summary] of [
-    ['/webhooks/sendgrid', 'SendGrid Event Webhook (signed, ECDSA)'],
-    ['/webhooks/twilio/sms', 'Twilio inbound SMS (X-Twilio-Signature)'],
-    ['/webhooks/twilio/status', 'Twilio message status callback (X-Twilio-Signature)'],
-    ['/webhooks/calcom', 'Cal.com bookings (X-Cal-Signature-256)'],
-    ['/webhooks/calendly', 'Calendly v2 invitee events (Calendly-Webhook-Signature)'],
-    ['/webhooks/mailgun', 'Mailgun events (signature in the body)'],
-    ['/webhooks/postmark', 'Postmark events (HTTP Basic)'],
-  ] as const) {
-    registry.registerPath({
-      method: 'post',
-      path,
-      summary,
-      description:
-        "Verified over the raw body with the provider's signature; no API key. See api/webhooks/README.md.",
-      responses: {
-        200: json('Recorded (or a duplicate).'),
-        401: problem('Missing, bad, stale or replayed signature.'),
-        501: problem('Not configured: the detail names the variable to set.'),
-      },
-    });
-  }
+  registerPublicPaths(registry);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

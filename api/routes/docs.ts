@@ -1,20 +1,22 @@
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { buildOpenApiDocument } from '../openapi/openapi-document';
+import type { OpenApiDocument } from '../openapi/openapi-document';
+import { docsSecurityHeaders } from '../security-headers';
 
 /** `/openapi.json` and a page that renders it at `/docs`; public, like the document itself. */
-export function docsRouter(): Router {
+export function docsRouter(document: OpenApiDocument): Router {
   const router = Router();
-  const document = buildOpenApiDocument();
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   router.use(
     '/docs',
+    docsSecurityHeaders,
     swaggerUi.serve,
     swaggerUi.setup(document, {
       customSiteTitle: 'durable-nurture API',
-      swaggerOptions: { persistAuthorization: true },
+      // The API key stays in the page's memory: persisted, it would sit in localStorage for any script to read.
+      swaggerOptions: { persistAuthorization: false },
     }),
   );
   return router;

@@ -10,7 +10,7 @@ import {
   storeRows,
   type StoredRow,
 } from '../enrollment/bulk-jobs';
-import { readUpload, uploadFormatOf } from '../enrollment/bulk-upload';
+import { BULK_MAX_ROWS, readUpload, uploadFormatOf } from '../enrollment/bulk-upload';
 import { issuesOf, notFound, ProblemError } from '../problem';
 import { enrollLeadSchema, leadIdSchema } from '../schemas/lead-schemas';
 import { parseRequest } from '../validate';
@@ -18,9 +18,11 @@ import { parseRequest } from '../validate';
 const STORE_BATCH = 1000;
 
 export const bulkQuerySchema = z.strictObject({ planId: z.string().min(1).max(64).optional() });
-export const jobParamsSchema = z.strictObject({ id: z.uuid() });
+// Any UUID syntax (as the document's `format: uuid` says); ours are random v4, others name no job (404).
+export const jobParamsSchema = z.strictObject({ id: z.guid() });
 export const jobErrorsQuerySchema = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
+  // Row numbers never pass BULK_MAX_ROWS; the bound keeps `after` inside the column's int4 too.
+  after: z.coerce.number().int().min(0).max(BULK_MAX_ROWS).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

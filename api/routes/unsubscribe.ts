@@ -1,5 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import {
+  MAX_TOKEN_LENGTH,
+  UNSUBSCRIBE_TOKEN_SHAPE,
   verifyUnsubscribeToken,
   type UnsubscribeClaims,
   type UnsubscribeSecret,
@@ -163,17 +165,29 @@ function claimsOf(deps: UnsubscribeDeps, req: Request, res: Response): Unsubscri
     });
     return null;
   }
-  const claims = typeof token === 'string' ? verifyUnsubscribeToken(deps.unsubscribeSecret, token) : null;
+  // Cut short or mangled (400) is told apart from well-formed but not signed here (404): the
+  // first is a copy-and-paste accident the page can explain, the second names no link of ours.
+  const wellFormed =
+    typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH && UNSUBSCRIBE_TOKEN_SHAPE.test(token);
+  const claims = wellFormed ? verifyUnsubscribeToken(deps.unsubscribeSecret, token) : null;
   if (claims !== null) return claims;
+  const status = wellFormed ? 404 : 400;
   if (wantsJson(req)) {
-    throw new ProblemError(
-      400,
-      'invalid-unsubscribe-link',
-      'Invalid unsubscribe link',
-      'The link is incomplete or was not issued by this service.',
-    );
+    throw wellFormed
+      ? new ProblemError(
+          404,
+          'unknown-unsubscribe-link',
+          'Unknown unsubscribe link',
+          'This service did not issue the link.',
+        )
+      : new ProblemError(
+          400,
+          'invalid-unsubscribe-link',
+          'Invalid unsubscribe link',
+          'The link is incomplete or was not issued by this service.',
+        );
   }
-  htmlPage(res, 400, {
+  htmlPage(res, status, {
     title: 'Invalid link',
     text: 'This unsubscribe link is incomplete or invalid. Copy the whole link from the email, or reply to the email to unsubscribe.',
     form: false,

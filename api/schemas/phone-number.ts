@@ -5,6 +5,7 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { UNPROCESSABLE } from './unprocessable';
 
 /**
  * Phone numbers at the edge: whatever a CRM or a form holds ("(415) 555-2671",
@@ -81,14 +82,32 @@ export function normalizePhone(raw: string, defaultCountry?: CountryCode): strin
   return result.ok ? result.e164 : null;
 }
 
-/** A zod schema that accepts a phone number in any common notation and outputs E.164. */
+// JavaScript's \s (what trim() removes), spelled out: the OpenAPI document carries this pattern, and
+// other regex dialects (Python's, which Schemathesis generates from) give \s and \d wider meanings.
+const SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/** What a schema can say about a number: the characters it may hold (spaces around it allowed). */
+export const PHONE_CHARACTERS = new RegExp(`^[${SPACE}]*\\+?[0-9${SPACE}().-]*$`);
+
+/**
+ * A zod schema that accepts a phone number in any common notation and outputs
+ * E.164. Characters outside the pattern break the schema (400); a number made
+ * of the right characters that libphonenumber refuses is unprocessable (422).
+ */
 export function phoneNumberSchemaFor(defaultCountry?: CountryCode) {
-  return z.string().transform((raw, ctx) => {
-    const result = checkPhone(raw, defaultCountry);
-    if (result.ok) return result.e164;
-    ctx.addIssue({ code: 'custom', message: PHONE_PROBLEM_MESSAGES[result.problem] });
-    return z.NEVER;
-  });
+  return z
+    .string()
+    .regex(PHONE_CHARACTERS, PHONE_PROBLEM_MESSAGES.characters)
+    .transform((raw, ctx) => {
+      const result = checkPhone(raw, defaultCountry);
+      if (result.ok) return result.e164;
+      ctx.addIssue({
+        code: 'custom',
+        message: PHONE_PROBLEM_MESSAGES[result.problem],
+        params: UNPROCESSABLE,
+      });
+      return z.NEVER;
+    });
 }
 
 /** International numbers only (a leading + and the country code): the safe default for an API. */

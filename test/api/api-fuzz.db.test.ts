@@ -1,6 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
+import { allWebhookSecrets } from '../support/webhook-secrets';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
@@ -33,18 +33,7 @@ beforeAll(async () => {
     // No worker listens: enrollments the fuzzer happens to get right just wait.
     taskQueue: 'fuzz',
     // Webhooks configured, so they verify (and refuse) rather than answer 501.
-    webhookSecrets: {
-      sendgridPublicKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-        .publicKey.export({ type: 'spki', format: 'der' })
-        .toString('base64'),
-      twilioAuthToken: 'fuzz',
-      publicBaseUrl: 'https://nurture.example.com',
-      calcomSecret: 'fuzz',
-      calendlySigningKey: 'fuzz',
-      mailgunSigningKey: 'fuzz',
-      postmarkUser: 'fuzz',
-      postmarkPassword: 'fuzz',
-    },
+    webhookSecrets: allWebhookSecrets('fuzz'),
   });
   const doc = (await (await fetch(`${api.base}/openapi.json`)).json()) as {
     paths: Record<

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from '../../api/auth/api-key-store';
+import { uniqueLeadId } from '../support/builders';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { createTimeSkippingEnv } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
@@ -89,33 +90,85 @@ describe('API keys', () => {
 });
 
 describe('failed authentication', () => {
+  async function freshApi(overrides: Parameters<typeof startTestApi>[0]['overrides'] = {}) {
+    return startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: 'unused', overrides });
+  }
+
   test('an address that keeps presenting wrong keys is told to wait (429), counted on 401s only', async () => {
-    const guessing = await startTestApi({
-      prisma: db.prisma,
-      temporal: env.client,
-      taskQueue: 'unused',
-    });
+    const guessing = await freshApi();
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 62; i += 1) {
+      for (let i = 0; i < 60; i += 1) {
         statuses.push((await get('/v1/plans', { authorization: 'Bearer dn_wrong' }, guessing)).status);
       }
-      expect(statuses.slice(0, 60).every((s) => s === 401)).toBe(true);
+      expect(statuses.every((s) => s === 401)).toBe(true);
+      // The 61st is refused before its key is even looked up.
       const blocked = await get('/v1/plans', { authorization: 'Bearer dn_wrong' }, guessing);
       expect(blocked.status).toBe(429);
       expect(blocked.type).toContain('application/problem+json');
-      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(blocked.body.type).toContain('too-many-failed-authentications');
+      const retryAfter = Number(blocked.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
     } finally {
       await guessing.close();
     }
   });
 
   test('successful requests do not count towards it', async () => {
-    const busy = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: 'unused' });
+    const busy = await freshApi();
     try {
       for (let i = 0; i < 70; i += 1) expect((await get('/v1/plans', busy.auth, busy)).status).toBe(200);
     } finally {
       await busy.close();
+    }
+  });
+
+  test('200 concurrent valid enrollments from one address are never counted as failures', async () => {
+    const burst = await freshApi();
+    try {
+      const enroll = await burst.keyWith(['enroll']);
+      const statuses = await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const response = await fetch(`${burst.base}/v1/leads`, {
+            method: 'POST',
+            headers: { ...enroll, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              id: uniqueLeadId(`burst${String(i)}`),
+              email: `burst${String(i)}@example.com`,
+            }),
+          });
+          const body = (await response.json()) as { type?: string };
+          return `${String(response.status)} ${body.type ?? ''}`;
+        }),
+      );
+      expect(statuses.filter((s) => s.includes('too-many-failed-authentications'))).toEqual([]);
+      // Authentication is all this test is about: whatever else a loaded database answers
+      // (the enrollment's own limits are tested with enrollment), no request was refused for its key.
+      expect(statuses.filter((s) => s.startsWith('401') || s.startsWith('429'))).toEqual([]);
+      expect(statuses.filter((s) => s.startsWith('201')).length).toBeGreaterThan(0);
+      // And the address is still in good standing afterwards.
+      expect((await get('/v1/plans', burst.auth, burst)).status).toBe(200);
+    } finally {
+      await burst.close();
+    }
+  });
+
+  test("one address's failures do not block another address's valid requests", async () => {
+    // Behind a proxy on loopback, X-Forwarded-For is the client's address.
+    const proxied = await freshApi({ trustProxy: 'loopback' });
+    try {
+      const attacker = { 'x-forwarded-for': '203.0.113.9' };
+      for (let i = 0; i < 61; i += 1) {
+        await get('/v1/plans', { ...attacker, authorization: 'Bearer dn_wrong' }, proxied);
+      }
+      expect((await get('/v1/plans', { ...attacker, ...proxied.auth }, proxied)).status).toBe(429);
+      expect(
+        (await get('/v1/plans', { 'x-forwarded-for': '198.51.100.4', ...proxied.auth }, proxied)).status,
+      ).toBe(200);
+      expect((await get('/v1/plans', proxied.auth, proxied)).status).toBe(200);
+    } finally {
+      await proxied.close();
     }
   });
 });

@@ -140,7 +140,7 @@ describe('POST /v1/leads/bulk', () => {
 
   test('an unknown CSV column refuses the upload; so does an unknown content type and an unknown plan', async () => {
     const unknown = await upload('id,email,favouriteColour\nx,x@example.com,blue\n', 'text/csv');
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(422);
     expect(unknown.type).toContain('application/problem+json');
     expect(unknown.body.detail).toContain('favouriteColour');
 

@@ -167,17 +167,21 @@ describe('one-click unsubscribe', () => {
     expect((await recorded(leadId)).consents.map((c) => c.source)).toEqual(['list-unsubscribe']);
   });
 
-  test('a forged or mangled token is refused (HTML for browsers, problem+json on request), never a 500, and records nothing', async () => {
+  test('a forged token is 404 and a mangled one 400 (HTML for browsers, problem+json on request), never a 500, and records nothing', async () => {
     const { leadId, touchKey } = await startNurture(`forged-${String(Date.now())}@example.com`);
     const forged = `${base}/u/${unsubscribeToken('not-our-secret-not-our-secret', { leadId, touchKey })}`;
     const page = await oneClick(forged);
-    expect(page.status).toBe(400);
+    expect(page.status).toBe(404);
     expect(page.headers.get('content-type')).toContain('text/html');
 
     const problem = await oneClick(forged, { accept: 'application/json' });
-    expect(problem.status).toBe(400);
+    expect(problem.status).toBe(404);
     expect(problem.headers.get('content-type')).toContain('application/problem+json');
-    expect(await problem.json()).toMatchObject({ status: 400, title: 'Invalid unsubscribe link' });
+    expect(await problem.json()).toMatchObject({ status: 404, title: 'Unknown unsubscribe link' });
+
+    const cutShort = await oneClick(linkFor(leadId, touchKey).slice(0, -3), { accept: 'application/json' });
+    expect(cutShort.status).toBe(400);
+    expect(await cutShort.json()).toMatchObject({ status: 400, title: 'Invalid unsubscribe link' });
 
     const valid = linkFor(leadId, touchKey);
     for (const mangled of [
@@ -190,7 +194,7 @@ describe('one-click unsubscribe', () => {
       expect(response.status).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
     }
-    expect((await fetch(forged)).status).toBe(400);
+    expect((await fetch(forged)).status).toBe(404);
     expect(await recorded(leadId)).toEqual({ events: [], consents: [] });
   });
 

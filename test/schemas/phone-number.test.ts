@@ -5,12 +5,14 @@ import { z } from 'zod';
 import {
   checkPhone,
   normalizePhone,
+  PHONE_CHARACTERS,
   PHONE_PROBLEM_MESSAGES,
   phoneCountrySchema,
   phoneNumberSchema,
   phoneNumberSchemaFor,
   type PhoneProblem,
 } from '../../api/schemas/phone-number';
+import { UNPROCESSABLE } from '../../api/schemas/unprocessable';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -63,8 +65,20 @@ describe('refused numbers say why, without echoing the number', () => {
 
     const result = phoneNumberSchemaFor(country).safeParse(raw);
     expect(result.success).toBe(false);
+    // Characters are the schema's own pattern (a 400 at the API); the rest needs libphonenumber (a 422).
     expect(result.error?.issues).toEqual([
-      expect.objectContaining({ code: 'custom', path: [], message: PHONE_PROBLEM_MESSAGES[problem] }),
+      problem === 'characters'
+        ? expect.objectContaining({
+            code: 'invalid_format',
+            path: [],
+            message: PHONE_PROBLEM_MESSAGES[problem],
+          })
+        : expect.objectContaining({
+            code: 'custom',
+            path: [],
+            message: PHONE_PROBLEM_MESSAGES[problem],
+            params: UNPROCESSABLE,
+          }),
     ]);
     const digits = raw.replace(/\D/g, '');
     const reported = JSON.stringify(result.error);
@@ -172,5 +186,26 @@ describe('properties', () => {
     );
     // The property is not vacuous: a good share of the candidates are valid numbers.
     expect(accepted).toBeGreaterThan(200);
+  });
+});
+
+describe('the pattern the OpenAPI document states', () => {
+  test("never refuses a number libphonenumber accepts: every country's example, in every notation", () => {
+    let accepted = 0;
+    for (const country of getCountries()) {
+      const example = getExampleNumber(country, mobileExamples);
+      if (example === undefined) continue;
+      for (const raw of [
+        example.number,
+        example.formatInternational(),
+        example.formatNational(),
+        ` ${example.formatInternational()}\u00a0`,
+      ]) {
+        if (!checkPhone(raw, country).ok) continue;
+        accepted += 1;
+        expect({ raw, matches: PHONE_CHARACTERS.test(raw) }).toEqual({ raw, matches: true });
+      }
+    }
+    expect(accepted).toBeGreaterThan(500);
   });
 });
