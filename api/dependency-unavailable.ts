@@ -40,6 +40,12 @@ const ADAPTER_UNAVAILABLE = new Set([
   'SocketTimeout',
   'TooManyConnections',
 ]);
+/**
+ * PostgreSQL's own SQLSTATEs for the same: connection exceptions (class 08),
+ * and the server shutting down, crashed or still starting (57P01-57P03, as
+ * when connections are terminated at a failover or restart).
+ */
+const SQLSTATE_UNAVAILABLE = /^(08...|57P0[123])$/;
 /** What `pg` itself throws for a connection that broke under a query or a transaction. */
 const PG_CONNECTION_LOST =
   /Connection terminated|connection error and is not queryable|Client was closed and is not queryable/;
@@ -54,7 +60,7 @@ interface ErrorShape {
   name?: unknown;
   code?: unknown;
   message?: unknown;
-  meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+  meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } };
   cause?: unknown;
 }
 
@@ -65,8 +71,11 @@ function shapeOf(error: unknown): ErrorShape | null {
 function isDatabaseUnavailable(error: ErrorShape): boolean {
   if (error.name === 'PrismaClientInitializationError') return true;
   if (typeof error.code === 'string' && PRISMA_UNAVAILABLE.has(error.code)) return true;
-  const kind = error.meta?.driverAdapterError?.cause?.kind;
-  if (typeof kind === 'string' && ADAPTER_UNAVAILABLE.has(kind)) return true;
+  const cause = error.meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === 'string' && ADAPTER_UNAVAILABLE.has(cause.kind)) return true;
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && SQLSTATE_UNAVAILABLE.test(cause.code)) {
+    return true;
+  }
   return typeof error.message === 'string' && PG_CONNECTION_LOST.test(error.message);
 }
 

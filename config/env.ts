@@ -124,6 +124,11 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   /** Where alerts (hand-off SLA missed) are POSTed; unset = kept in the notifications table. */
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /**
+   * Fault tests only (`npm run test:faults`): `npm start` then takes SIGUSR2 as
+   * "stop serving the embedded database's port / serve it again". Never set in production.
+   */
+  FAULT_HOOKS: z.preprocess(emptyAsUndefined, booleanFlag.default(false)),
 });
 
 export type Env = z.infer<typeof envSchema>;
