@@ -10,6 +10,7 @@ import { unsubscribeSecret } from '../worker/delivery-channels';
 import { audiencePlatforms } from './audience-platforms';
 import { createApp } from './app';
 import { startBulkJobRunner } from './enrollment/bulk-job-runner';
+import { startHistoryDeletionRetries } from './erasure/history-deletion';
 import { startEventRelay } from './inbox/event-relay';
 
 export interface RunningApi {
@@ -69,6 +70,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
   });
+  const historyDeletions = startHistoryDeletionRetries({ prisma, temporal, logger });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
       if (error === undefined) resolve(listening);
@@ -88,6 +90,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
       });
       await relay.stop();
       await bulkJobs.stop();
+      await historyDeletions.stop();
       await audienceSync?.stop();
       await connection.close();
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../config/logger';
 import type { AppDeps } from '../app-deps';
+import { startBackgroundLoop } from '../background-loop';
 import { unavailableDependency } from '../dependency-unavailable';
 import { ProblemError, type ProblemIssue } from '../problem';
 import { enrollLeadSchema } from '../schemas/lead-schemas';
@@ -245,28 +246,10 @@ export function startBulkJobRunner(
   deps: RunnerDeps,
   options: BulkRunnerOptions = {},
 ): { stop: () => Promise<void> } {
-  const intervalMs = options.intervalMs ?? 1000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    running = (async () => {
-      try {
-        while (!stopped && (await runBulkJobsOnce(deps, options)) > 0) {
-          // keep going while there is work
-        }
-      } catch (error) {
-        deps.logger.error({ err: error }, 'bulk enrollment runner failed; retrying');
-      }
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    })();
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startBackgroundLoop({
+    pass: () => runBulkJobsOnce(deps, options),
+    intervalMs: options.intervalMs ?? 1000,
+    logger: deps.logger,
+    failure: 'bulk enrollment runner failed; retrying',
+  });
 }
