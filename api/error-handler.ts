@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../config/logger';
+import { unavailableProblem } from './dependency-unavailable';
 import { loggedPath } from './logged-path';
 import { ProblemError } from './problem';
 
@@ -14,7 +15,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const requestId = String(res.locals.requestId ?? randomUUID());
-    const problem = toProblem(error);
+    // The database or Temporal not answering is a 503 the client retries, not a bug.
+    const unavailable = unavailableProblem(error);
+    if (unavailable !== null) res.setHeader('retry-after', String(unavailable.retryAfterSeconds));
+    const problem = unavailable ?? toProblem(error);
     if (problem.status >= 500) {
       logger.error(
         { err: error, requestId, method: req.method, path: loggedPath(req.path) },

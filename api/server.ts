@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { Env } from '../config/env';
 import type { Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-options';
@@ -10,6 +10,7 @@ import { unsubscribeSecret } from '../worker/delivery-channels';
 import { audiencePlatforms } from './audience-platforms';
 import { createApp } from './app';
 import { startBulkJobRunner } from './enrollment/bulk-job-runner';
+import { startHistoryDeletionRetries } from './erasure/history-deletion';
 import { startEventRelay } from './inbox/event-relay';
 
 export interface RunningApi {
@@ -17,10 +18,25 @@ export interface RunningApi {
   stop: () => Promise<void>;
 }
 
+/** Tries of one Temporal call from the API (the first and four retries, ~1.8 s in all). */
+const API_TEMPORAL_ATTEMPTS = 5;
+
+/**
+ * The SDK retries an unavailable server for about 20 s by default: a request
+ * would hang that long. A few quick retries ride out a blip; past them the
+ * request answers 503 with Retry-After (api/dependency-unavailable.ts).
+ */
+export function apiTemporalInterceptors() {
+  return [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: API_TEMPORAL_ATTEMPTS }))];
+}
+
 /** Connects the Temporal client and serves the API on HOST:PORT. */
 export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningApi> {
   const plans = PlanCatalog.load();
-  const connection = await Connection.connect(temporalConnectionOptions(env));
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(env),
+    interceptors: apiTemporalInterceptors(),
+  });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const app = createApp({
     prisma,
@@ -55,6 +71,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     defaultPlanId: env.DEFAULT_PLAN_ID,
     logger,
   });
+  const historyDeletions = startHistoryDeletionRetries({ prisma, temporal, logger });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
       if (error === undefined) resolve(listening);
@@ -74,6 +91,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
       });
       await relay.stop();
       await bulkJobs.stop();
+      await historyDeletions.stop();
       await audienceSync?.stop();
       await connection.close();
     },

@@ -167,6 +167,11 @@ export const envSchema = z.object({
   /** Comma-separated host names, addresses and CIDR ranges allowed even when private: `crm.internal,10.1.0.0/16`. */
   OUTBOUND_WEBHOOK_ALLOW_HOSTS: z.preprocess(emptyAsUndefined, allowList.default([])),
   // ── end of outbound webhooks ──
+  /**
+   * Fault tests only (`npm run test:faults`): `npm start` then takes SIGUSR2 as
+   * "stop serving the embedded database's port / serve it again". Never set in production.
+   */
+  FAULT_HOOKS: z.preprocess(emptyAsUndefined, booleanFlag.default(false)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -11,6 +11,15 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /**
+   * Stops serving the port and drops every connection (an open transaction is
+   * rolled back); PGlite and its data stay. For the fault tests: this is what
+   * clients see when the database goes away.
+   */
+  stopServing: () => Promise<void>;
+  /** Serves the same database on the same port again. */
+  serveAgain: () => Promise<void>;
+  serving: () => boolean;
   stop: () => Promise<void>;
 }
 
@@ -23,9 +32,14 @@ export async function startEmbeddedDatabase(options: {
   const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   // The default of one connection drops a pool's second one; statements are
   // serialised over PGlite's single connection either way.
-  const server = new PGLiteSocketServer({ db, port: options.port, host: '127.0.0.1', maxConnections: 64 });
+  const serve = async (port: number): Promise<PGLiteSocketServer> => {
+    const socket = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
+    await socket.start();
+    return socket;
+  };
+  let server: PGLiteSocketServer | null;
   try {
-    await server.start();
+    server = await serve(options.port);
   } catch (error) {
     await db.close();
     throw error;
@@ -34,8 +48,18 @@ export async function startEmbeddedDatabase(options: {
   return {
     url: embeddedDatabaseUrl(port),
     port,
+    async stopServing() {
+      const serving = server;
+      server = null;
+      await serving?.stop();
+    },
+    async serveAgain() {
+      server ??= await serve(port);
+    },
+    serving: () => server !== null,
     async stop() {
-      await server.stop();
+      await server?.stop();
+      server = null;
       await db.close();
     },
   };

@@ -3,8 +3,14 @@
  * DATABASE_URL point elsewhere, it runs a Temporal dev server and the embedded
  * database (PGlite, served on a local port) with their state under DATA_DIR,
  * applies migrations, then runs the worker and the API. Ctrl-C stops all of it.
+ *
+ * The dev server and the worker are supervised: if either ends on its own it
+ * is started again with a backoff (the dev server on the same SQLite file, so
+ * every nurture carries on), while the API stays up and answers 503 with
+ * Retry-After for what needs Temporal.
  */
 import path from 'node:path';
+import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
 import { temporalAddress } from '../config/temporal-options';
@@ -14,6 +20,7 @@ import { startEmbeddedDatabase } from '../prisma/embedded-database';
 import { ensureLocalApiKey } from './local-api-key';
 import { migrate } from '../prisma/migrate';
 import { startWorker } from '../worker/run-worker';
+import { supervise } from './supervisor';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 type Stop = () => Promise<void>;
@@ -52,34 +59,56 @@ async function main(): Promise<void> {
     stops.push({ name: 'database', stop: db.stop });
     databaseUrl = db.url;
     databaseWhere = `embedded PGlite in ${path.join(dataDir, 'pglite')}, served on 127.0.0.1:${db.port}`;
+    if (env.FAULT_HOOKS) {
+      process.on('SIGUSR2', () => {
+        const cut = db.serving();
+        logger.warn(
+          { serving: !cut },
+          cut ? 'fault hook: database port closed' : 'fault hook: database served again',
+        );
+        void (cut ? db.stopServing() : db.serveAgain()).catch((error: unknown) => {
+          logger.error({ err: error }, 'fault hook failed');
+        });
+      });
+    }
   }
   const migrations = await migrate(databaseUrl);
   logger.info({ applied: migrations.applied }, 'migrations up to date');
 
   let uiUrl = 'your cluster’s Web UI';
   if (env.TEMPORAL_ADDRESS === undefined) {
-    const dev = await startTemporalDevServer({
-      dataDir,
-      port: env.TEMPORAL_DEV_PORT,
-      uiPort: env.TEMPORAL_UI_PORT,
-      namespace: env.TEMPORAL_NAMESPACE,
+    const dev = await supervise({
+      name: 'Temporal dev server',
+      logger,
+      start: () =>
+        startTemporalDevServer({
+          dataDir,
+          port: env.TEMPORAL_DEV_PORT,
+          uiPort: env.TEMPORAL_UI_PORT,
+          namespace: env.TEMPORAL_NAMESPACE,
+        }),
     });
     stops.push({ name: 'temporal', stop: dev.stop });
-    uiUrl = dev.uiUrl;
-    void dev.exited.then((code) =>
-      shutdown(`Temporal dev server exited (${String(code)}); see ${dev.logFile}`, 1),
-    );
+    uiUrl = dev.current()?.uiUrl ?? uiUrl;
   }
 
   const prisma = createPrismaClient(databaseUrl, { embedded: env.DATABASE_URL === undefined });
   stops.push({ name: 'prisma', stop: () => prisma.$disconnect() });
   const keyFile = env.DATABASE_URL === undefined ? await ensureLocalApiKey(prisma, dataDir) : null;
-  const worker = await startWorker(env, prisma, logger);
-  stops.push({ name: 'worker', stop: worker.stop });
-  void worker.done.catch((error: unknown) => {
-    logger.error({ err: error }, 'worker failed');
-    void shutdown('worker failed', 1);
+  // This process owns its signals and stops the worker itself, in order (the SDK
+  // would otherwise shut the worker down on SIGINT/SIGTERM/SIGQUIT/SIGUSR2 on its own).
+  Runtime.install({ shutdownSignals: [] });
+  // The SDK's worker rides out a Temporal outage by itself (it retries its polls);
+  // should it fail anyway, it is started again like the dev server.
+  const worker = await supervise({
+    name: 'worker',
+    logger,
+    start: async () => {
+      const running = await startWorker(env, prisma, logger);
+      return { exited: running.done, stop: running.stop };
+    },
   });
+  stops.push({ name: 'worker', stop: worker.stop });
   const api = await startApi(env, prisma, logger);
   stops.push({ name: 'api', stop: api.stop });
 

@@ -9,8 +9,10 @@ export interface DevServer {
   address: string;
   uiUrl: string;
   logFile: string;
-  /** Settles if the server exits on its own. */
+  /** Settles when the server exits (on its own or stopped): its exit code, -1 for a signal. */
   exited: Promise<number | null>;
+  /** The server's process id, for operators and the fault tests. */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -53,18 +55,30 @@ export async function startTemporalDevServer(options: {
   ];
   const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile, { flags: 'a' });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      resolve(code);
-    });
+  // Two sources into one file: neither may end it for the other (a write after
+  // end is an 'error' event, and an unhandled one would take the service down).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  log.on('error', () => undefined);
+  child.once('close', () => {
+    log.end();
   });
   // If this process goes down hard, do not leave the server behind.
   const killOnExit = (): void => {
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve(code ?? (signal === null ? null : -1));
+    });
+    // Could not be spawned at all (the CLI vanished): an exit like any other, never an unhandled 'error'.
+    child.once('error', () => {
+      process.removeListener('exit', killOnExit);
+      resolve(-1);
+    });
+  });
 
   const address = `127.0.0.1:${options.port}`;
   try {
@@ -78,6 +92,7 @@ export async function startTemporalDevServer(options: {
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
     logFile,
     exited,
+    pid: child.pid,
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

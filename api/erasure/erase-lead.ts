@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import { identifiersOf } from '../../activities/audiences/audience-identifiers';
 import { currentAudiences } from '../../activities/audiences/audience-membership';
@@ -6,13 +5,19 @@ import { Prisma } from '../../prisma/generated/client';
 import { suppressionKey } from '../../workflows/ids';
 import type { AppDeps } from '../app-deps';
 import { contactHashes } from './contact-hash';
+import { deleteNurtureHistory, type HistoryOutcome } from './history-deletion';
 
 export interface ErasureResult {
   leadId: string;
   erasedAt: string;
   alreadyErased: boolean;
-  /** What became of the nurture's Temporal history (signals may carry event data). */
-  history: 'delete-requested' | 'not-found' | 'retained';
+  /**
+   * What became of the nurture's Temporal history (signals may carry event
+   * data): `deleted` (checked: no run is describable), `deletion-pending`
+   * (asked, not yet carried out: the service asks again and checks until it
+   * is), `retained` (the server cannot delete; the namespace's retention applies).
+   */
+  history: HistoryOutcome;
 }
 
 type ErasureDeps = Pick<AppDeps, 'prisma' | 'temporal'> & { logger: Logger };
@@ -112,61 +117,6 @@ export async function eraseLead(
     leadId: lead.id,
     erasedAt: erasedAt.toISOString(),
     alreadyErased,
-    history: await endAndDeleteNurture(deps, lead.workflowId),
+    history: await deleteNurtureHistory(deps, lead),
   };
-}
-
-/**
- * Terminates the nurture, then deletes its executions so the history (with
- * the signals' event data) does not wait for the namespace's retention.
- * Servers without visibility (the time-skipping test server) or without
- * delete leave the history to retention; the answer says so.
- */
-async function endAndDeleteNurture(deps: ErasureDeps, workflowId: string): Promise<ErasureResult['history']> {
-  const handle = deps.temporal.workflow.getHandle(workflowId);
-  try {
-    await handle.terminate('lead erased');
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
-  const service = deps.temporal.workflowService;
-  const namespace = deps.temporal.options.namespace;
-  const runIds: string[] = [];
-  try {
-    const listed = await service.listWorkflowExecutions({
-      namespace,
-      query: `WorkflowId = '${workflowId.replace(/'/g, "\\'")}'`,
-    });
-    for (const execution of listed.executions) {
-      const runId = execution.execution?.runId;
-      if (runId != null) runIds.push(runId);
-    }
-  } catch (error) {
-    deps.logger.warn(
-      { workflowId, reason: messageOf(error) },
-      'cannot list runs to erase; deleting the latest',
-    );
-  }
-  try {
-    if (runIds.length === 0) {
-      const { runId } = await handle.describe();
-      runIds.push(runId);
-    }
-    for (const runId of runIds) {
-      await service.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId, runId } });
-    }
-    // The server deletes asynchronously: the answer says the deletion was accepted.
-    return 'delete-requested';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return 'not-found';
-    deps.logger.warn(
-      { workflowId, reason: messageOf(error) },
-      'history not deleted; namespace retention applies',
-    );
-    return 'retained';
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

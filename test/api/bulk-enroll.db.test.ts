@@ -27,7 +27,7 @@ beforeAll(async () => {
       defaultPlanId: 'default',
       logger: createLogger('silent'),
     },
-    50,
+    { intervalMs: 50 },
   );
 });
 

@@ -147,7 +147,13 @@ describe('DELETE /v1/leads/:id', () => {
     const everything = JSON.stringify(await db.prisma.erasedContact.findMany());
     expect(everything.toLowerCase()).not.toContain('erase.me');
 
-    // The nurture ended (its history is deleted where the server allows it).
+    // The nurture ended. The time-skipping server cannot delete executions: the answer and
+    // the record say the history is retained (test/api/erasure-history.db.test.ts deletes it
+    // on a dev server).
+    expect(erased.body.history).toBe('retained');
+    await expect(
+      db.prisma.historyErasure.findUniqueOrThrow({ where: { workflowId: `nurture-${id}` } }),
+    ).resolves.toMatchObject({ status: 'retained', detail: expect.stringContaining('retention') as unknown });
     const description = await env.client.workflow
       .getHandle(`nurture-${id}`)
       .describe()
