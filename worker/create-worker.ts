@@ -12,6 +12,8 @@ export async function createNurtureWorker(options: {
   deps: ActivityDeps;
   bundle?: WorkerOptions['workflowBundle'];
   maxCachedWorkflows?: number;
+  /** How long `shutdown()` may wait for running activities before giving up (tests bound it). */
+  shutdownForceTime?: WorkerOptions['shutdownForceTime'];
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -22,5 +24,6 @@ export async function createNurtureWorker(options: {
       : { workflowBundle: options.bundle }),
     activities: createActivities(options.deps),
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.shutdownForceTime === undefined ? {} : { shutdownForceTime: options.shutdownForceTime }),
   });
 }

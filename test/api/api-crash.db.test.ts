@@ -3,8 +3,6 @@ import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { SIGNAL_CLAIM_LEASE_MS, workflowEventId } from '../../api/inbox/event-inbox';
 import { startEventRelay } from '../../api/inbox/event-relay';
@@ -13,9 +11,8 @@ import { fullStateQuery } from '../../workflows/definitions';
 import type { ApiProcessReady, CrashPoint } from '../support/api-process';
 import { eventually } from '../support/eventually';
 import { leadEventSignals } from '../support/signal-history';
-import { startTestWorker } from '../support/nurture-worker';
 import { startWaitingNurture, type NurtureHandle } from '../support/waiting-nurture';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -37,33 +34,30 @@ const fixture = (name: string) =>
 const bookingCreated = fixture('calcom-booking-created');
 const bookingCancelled = fixture('calcom-booking-cancelled');
 
-let env: TestWorkflowEnvironment | undefined;
 let db: TestDatabase | undefined;
-let worker: { worker: Worker; running: Promise<void>; taskQueue: string } | undefined;
+let taskQueue: string | undefined;
 const children = new Set<ApiChild>();
 
+// Children first (hooks run in the order declared): they hold connections to
+// the Temporal server and the database stopped after them.
+afterAll(async () => {
+  await Promise.allSettled([...children].map((child) => child.stop()));
+}, 90_000);
+
+const harness = useTemporalHarness({ per: 'file' });
+
 beforeAll(async () => {
-  const [startedEnv, openedDb] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  env = startedEnv;
-  db = openedDb;
-  const started = await startTestWorker(env, db.prisma);
-  worker = { ...started, running: started.worker.run() };
+  db = await openTestDatabase();
+  ({ taskQueue } = await harness.startWorker(db.prisma));
 }, 90_000);
 
 afterAll(async () => {
-  // Children first: they hold connections to the database and Temporal closed below.
-  await Promise.allSettled([...children].map((child) => child.stop()));
-  if (worker !== undefined) {
-    worker.worker.shutdown();
-    await worker.running;
-  }
-  await env?.teardown();
   await db?.close();
 }, 90_000);
 
 function setup() {
-  if (env === undefined || db === undefined || worker === undefined) throw new Error('beforeAll failed');
-  return { env, db, taskQueue: worker.taskQueue };
+  if (db === undefined || taskQueue === undefined) throw new Error('beforeAll failed');
+  return { db, taskQueue };
 }
 
 interface ApiChild {
@@ -77,7 +71,7 @@ const readySchema = z.object({ listening: z.number().int() }) satisfies z.ZodTyp
 
 /** Starts the API in a child process and resolves once it listens (never on a timer). */
 async function startApiChild(crash?: CrashPoint): Promise<ApiChild> {
-  const { env, db, taskQueue } = setup();
+  const { db, taskQueue } = setup();
   const args = ['--import', 'tsx', API_PROCESS];
   if (crash !== undefined) args.push(`--crash=${crash}`);
   if (db.kind === 'pglite') args.push('--embedded-db');
@@ -86,8 +80,8 @@ async function startApiChild(crash?: CrashPoint): Promise<ApiChild> {
     env: {
       ...process.env,
       DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      TEMPORAL_ADDRESS: harness.env.address,
+      TEMPORAL_NAMESPACE: harness.env.namespace ?? 'default',
       TEMPORAL_TASK_QUEUE: taskQueue,
       CALCOM_WEBHOOK_SECRET: SECRET,
       // TEST_LOG=info shows the child's request log in the failure output.
@@ -169,13 +163,13 @@ async function connectionFailure(request: Promise<Response>): Promise<string> {
 }
 
 function startNurture(prefix: string): Promise<{ leadId: string; email: string; handle: NurtureHandle }> {
-  const { env, db, taskQueue } = setup();
+  const { db, taskQueue } = setup();
   const email = `${prefix}-${String(Date.now())}@example.com`;
-  return startWaitingNurture({ client: env.client, prisma: db.prisma, taskQueue }, { email });
+  return startWaitingNurture({ client: harness.env.client, prisma: db.prisma, taskQueue }, { email });
 }
 
 function signalsOf(handle: NurtureHandle, eventId: string): Promise<{ count: number; handled: boolean }> {
-  return leadEventSignals(setup().env.client, handle, eventId);
+  return leadEventSignals(harness.env.client, handle, eventId);
 }
 
 /**
@@ -183,10 +177,10 @@ function signalsOf(handle: NurtureHandle, eventId: string): Promise<{ count: num
  * claim the killed process took before signalling has lapsed by then.
  */
 async function relayAfterTheLease(): Promise<number> {
-  const { env, db } = setup();
+  const { db } = setup();
   const later = Date.now() + SIGNAL_CLAIM_LEASE_MS + 1_000;
   const relay = startEventRelay(
-    { prisma: db.prisma, temporal: env.client, logger: createLogger('silent') },
+    { prisma: db.prisma, temporal: harness.env.client, logger: createLogger('silent') },
     { intervalMs: 600_000, now: () => later },
   );
   try {

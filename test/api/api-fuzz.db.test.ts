@@ -1,8 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import { allWebhookSecrets } from '../support/webhook-secrets';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -12,7 +11,7 @@ import { openTestDatabase, type TestDatabase } from '../support/test-database';
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 let api: TestApi;
 
@@ -26,10 +25,10 @@ interface Operation {
 let operations: Operation[] = [];
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  db = await openTestDatabase();
   api = await startTestApi({
     prisma: db.prisma,
-    temporal: env.client,
+    temporal: harness.env.client,
     // No worker listens: enrollments the fuzzer happens to get right just wait.
     taskQueue: 'fuzz',
     // Webhooks configured, so they verify (and refuse) rather than answer 501.
@@ -59,7 +58,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
-  await env.teardown();
   await db.close();
 });
 

@@ -1,18 +1,17 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from '../../api/auth/api-key-store';
 import { uniqueLeadId } from '../support/builders';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 let api: TestApi;
 let limited: TestApi;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  const common = { prisma: db.prisma, temporal: env.client, taskQueue: 'unused' };
+  db = await openTestDatabase();
+  const common = { prisma: db.prisma, temporal: harness.env.client, taskQueue: 'unused' };
   api = await startTestApi(common);
   limited = await startTestApi({ ...common, overrides: { rateLimitPerMinute: 3 } });
 });
@@ -20,7 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.close();
   await limited.close();
-  await env.teardown();
   await db.close();
 });
 
@@ -91,7 +89,7 @@ describe('API keys', () => {
 
 describe('failed authentication', () => {
   async function freshApi(overrides: Parameters<typeof startTestApi>[0]['overrides'] = {}) {
-    return startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: 'unused', overrides });
+    return startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue: 'unused', overrides });
   }
 
   test('an address that keeps presenting wrong keys is told to wait (429), counted on 401s only', async () => {

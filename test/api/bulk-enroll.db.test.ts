@@ -1,27 +1,26 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startBulkJobRunner } from '../../api/enrollment/bulk-job-runner';
 import { createLogger } from '../../config/logger';
 import { PlanCatalog } from '../../plans/plan-catalog';
 import { eventually } from '../support/eventually';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 // No worker: enrollment only starts nurtures; what they do is tested elsewhere.
 const TASK_QUEUE = 'bulk-test';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 let api: TestApi;
 let runner: { stop: () => Promise<void> };
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  api = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: TASK_QUEUE });
+  db = await openTestDatabase();
+  api = await startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue: TASK_QUEUE });
   runner = startBulkJobRunner(
     {
       prisma: db.prisma,
-      temporal: env.client,
+      temporal: harness.env.client,
       plans: PlanCatalog.load(),
       taskQueue: TASK_QUEUE,
       defaultPlanId: 'default',
@@ -34,7 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runner.stop();
   await api.close();
-  await env.teardown();
   await db.close();
 });
 
@@ -113,7 +111,7 @@ describe('POST /v1/leads/bulk', () => {
     // The job's copy of each lead is dropped once enrolled.
     const rows = await db.prisma.bulkJobRow.findMany({ where: { jobId: id } });
     expect(rows.every((r) => r.payload === null)).toBe(true);
-    const started = await env.client.workflow.getHandle(`nurture-bulk-${stamp}-4`).describe();
+    const started = await harness.env.client.workflow.getHandle(`nurture-bulk-${stamp}-4`).describe();
     expect(started.status.name).toBe('RUNNING');
   });
 

@@ -8,7 +8,6 @@
  * and the job must finish.
  */
 import type { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { MAX_ROW_ATTEMPTS, startBulkJobRunner } from '../../api/enrollment/bulk-job-runner';
 import { createBulkJob, finishUpload, storeRows } from '../../api/enrollment/bulk-jobs';
 import { createLogger } from '../../config/logger';
@@ -17,22 +16,21 @@ import type { PrismaClient } from '../../prisma/database';
 import { workflowIdForLead } from '../../workflows/ids';
 import { eventually } from '../support/eventually';
 import { flakyPrisma } from '../support/flaky-prisma';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 // No worker: enrollment only starts nurtures.
 const TASK_QUEUE = 'bulk-claims-test';
 const ROWS = 300;
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  db = await openTestDatabase();
 });
 
 afterAll(async () => {
-  await env.teardown();
   await db.close();
 });
 
@@ -74,7 +72,7 @@ function runner(prisma: PrismaClient, temporal: Client) {
 
 /** The test's Temporal client, whose signal-with-start throws where `fails` says so (by workflow id). */
 function failingStarts(fails: (workflowId: string) => boolean): Client {
-  const workflow = new Proxy(env.client.workflow, {
+  const workflow = new Proxy(harness.env.client.workflow, {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
       if (key !== 'signalWithStart' || typeof value !== 'function') return value;
@@ -84,7 +82,7 @@ function failingStarts(fails: (workflowId: string) => boolean): Client {
       };
     },
   });
-  return new Proxy(env.client, {
+  return new Proxy(harness.env.client, {
     get: (target, key, receiver): unknown =>
       key === 'workflow' ? workflow : Reflect.get(target, key, receiver),
   });
@@ -121,7 +119,7 @@ describe('bulk job runner under failures', () => {
     const flaky = flakyPrisma(db.prisma, (call) =>
       call % 53 === 0 ? 'after' : call % 37 === 0 ? 'before' : null,
     );
-    const running = runner(flaky.prisma, env.client);
+    const running = runner(flaky.prisma, harness.env.client);
     try {
       await expectAccountedFor(jobId, leadIds);
     } finally {
@@ -179,7 +177,7 @@ describe('bulk job runner under failures', () => {
         claim_token = gen_random_uuid(), lease_expires_at = now() + interval '1 second'
       WHERE job_id = ${jobId}::uuid AND row <= 10`;
     await db.prisma.bulkJob.update({ where: { id: jobId }, data: { status: 'running' } });
-    const running = runner(db.prisma, env.client);
+    const running = runner(db.prisma, harness.env.client);
     try {
       await expectAccountedFor(jobId, leadIds);
     } finally {

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -19,7 +18,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const browserTests = existsSync(CHROMIUM) ? describe : describe.skip;
 if (!existsSync(CHROMIUM)) process.stderr.write(`docs-page tests skipped: no ${CHROMIUM}\n`);
 
-let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let api: TestApi;
 let browser: Browser;
@@ -29,19 +27,19 @@ function stringsOf(value: unknown): string[] {
 }
 
 browserTests('the /docs page in a browser', () => {
+  const harness = useTemporalHarness({ per: 'file' });
+
   beforeAll(async () => {
-    [env, db, browser] = await Promise.all([
-      createTimeSkippingEnv(),
+    [db, browser] = await Promise.all([
       openTestDatabase(),
       chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }),
     ]);
-    api = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: 'unused' });
+    api = await startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue: 'unused' });
   });
 
   afterAll(async () => {
     await browser.close();
     await api.close();
-    await env.teardown();
     await db.close();
   });
 

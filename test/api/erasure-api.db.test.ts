@@ -1,5 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { hashEmail, hashPhone } from '../../activities/audiences/audience-identifiers';
 import type { AudiencePlatform } from '../../activities/audiences/audience-platform';
 import { runAudienceSyncOnce } from '../../activities/audiences/audience-sync';
@@ -7,30 +5,22 @@ import { contactHashes } from '../../api/erasure/contact-hash';
 import { createLogger } from '../../config/logger';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
-import { startTestWorker } from '../support/nurture-worker';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let api: TestApi;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  let taskQueue: string;
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
-  api = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue });
+  db = await openTestDatabase();
+  const { taskQueue } = await harness.startWorker(db.prisma);
+  api = await startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue });
 });
 
 afterAll(async () => {
   await api.close();
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 });
 
@@ -154,7 +144,7 @@ describe('DELETE /v1/leads/:id', () => {
     await expect(
       db.prisma.historyErasure.findUniqueOrThrow({ where: { workflowId: `nurture-${id}` } }),
     ).resolves.toMatchObject({ status: 'retained', detail: expect.stringContaining('retention') as unknown });
-    const description = await env.client.workflow
+    const description = await harness.env.client.workflow
       .getHandle(`nurture-${id}`)
       .describe()
       .catch(() => null);

@@ -1,17 +1,14 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { workflowEventId } from '../../api/inbox/event-inbox';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
 import { fullStateQuery } from '../../workflows/definitions';
 import { eventually } from '../support/eventually';
-import { startTestWorker } from '../support/nurture-worker';
 import { leadEventSignals } from '../support/signal-history';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { startWaitingNurture, type NurtureHandle } from '../support/waiting-nurture';
 
@@ -28,10 +25,8 @@ const NEWER_EVENTS = 600;
 const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const SENDGRID_PUBLIC_KEY = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 let api: TestApi;
 /** The same app with a Temporal client whose server is gone. */
@@ -53,9 +48,8 @@ async function deadPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
+  db = await openTestDatabase();
+  ({ taskQueue } = await harness.startWorker(db.prisma));
   const common = {
     prisma: db.prisma,
     taskQueue,
@@ -63,7 +57,7 @@ beforeAll(async () => {
     // The 600-event tests post more than a minute's default allowance.
     overrides: { rateLimitPerMinute: 100_000 },
   };
-  api = await startTestApi({ ...common, temporal: env.client });
+  api = await startTestApi({ ...common, temporal: harness.env.client });
   offlineConnection = Connection.lazy({ address: `127.0.0.1:${String(await deadPort())}` });
   offline = await startTestApi({ ...common, temporal: new Client({ connection: offlineConnection }) });
 }, 90_000);
@@ -72,14 +66,11 @@ afterAll(async () => {
   await api.close();
   await offline.close();
   await offlineConnection.close();
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 }, 90_000);
 
 function startNurture() {
-  return startWaitingNurture({ client: env.client, prisma: db.prisma, taskQueue });
+  return startWaitingNurture({ client: harness.env.client, prisma: db.prisma, taskQueue });
 }
 
 interface Accepted {
@@ -112,7 +103,7 @@ async function expectAccepted(
 
 /** How many times the event reached the nurture, across its runs. */
 async function signalCount(handle: NurtureHandle, eventId: string): Promise<number> {
-  return (await leadEventSignals(env.client, handle, eventId)).count;
+  return (await leadEventSignals(harness.env.client, handle, eventId)).count;
 }
 
 /**
@@ -138,7 +129,7 @@ async function inParallel<T>(items: T[], width: number, task: (item: T) => Promi
 /** Waits until the workflow has handled every signal up to `eventId` (signals are applied in order). */
 async function handledThrough(handle: NurtureHandle, eventId: string) {
   await eventually(
-    () => leadEventSignals(env.client, handle, eventId),
+    () => leadEventSignals(harness.env.client, handle, eventId),
     (s) => s.handled,
     { attempts: 600 },
   );
@@ -286,7 +277,7 @@ describe('Temporal unreachable: events are still accepted into the inbox', () =>
     // Temporal is back: the relay of any API process delivers what waits in the inbox.
     const later = Date.now() + 60_000;
     const relay = startEventRelay(
-      { prisma: db.prisma, temporal: env.client, logger: createLogger('silent') },
+      { prisma: db.prisma, temporal: harness.env.client, logger: createLogger('silent') },
       { intervalMs: 600_000, now: () => later },
     );
     try {

@@ -1,41 +1,31 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Scope } from '../../api/auth/scopes';
 import { fullStateQuery } from '../../workflows/definitions';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
-import { startTestWorker } from '../support/nurture-worker';
 import { startTestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let closeApi: () => Promise<void>;
 let base: string;
 let auth: Record<string, string>;
 let keyWith: (scopes: Scope[]) => Promise<Record<string, string>>;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  let taskQueue: string;
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
+  db = await openTestDatabase();
+  const { taskQueue } = await harness.startWorker(db.prisma);
   ({
     base,
     auth,
     keyWith,
     close: closeApi,
-  } = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue }));
+  } = await startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue }));
 });
 
 afterAll(async () => {
   await closeApi();
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 });
 
@@ -84,7 +74,7 @@ describe('POST /v1/leads', () => {
       planId: 'default',
       created: true,
     });
-    const firstRun = (await env.client.workflow.getHandle(`nurture-${id}`).describe()).runId;
+    const firstRun = (await harness.env.client.workflow.getHandle(`nurture-${id}`).describe()).runId;
     const second = await call('POST', '/v1/leads', lead(id, { email: 'other@example.com' }));
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ workflowId: first.body.workflowId, created: false });
@@ -105,7 +95,7 @@ describe('POST /v1/leads', () => {
       ['sms', false, 'signup-form'],
     ]);
     // The repeat signalled the same run instead of starting another.
-    const described = await env.client.workflow.getHandle(`nurture-${id}`).describe();
+    const described = await harness.env.client.workflow.getHandle(`nurture-${id}`).describe();
     expect(described.runId).toBe(firstRun);
     expect(described.status.name).toBe('RUNNING');
   });
@@ -257,7 +247,7 @@ describe('GET /v1/outbox and the unsubscribe link in it', () => {
     });
     expect(oneClick.status).toBe(200);
     const state = await eventually(
-      () => env.client.workflow.getHandle(`nurture-${id}`).query(fullStateQuery),
+      () => harness.env.client.workflow.getHandle(`nurture-${id}`).query(fullStateQuery),
       (full) => full.emailBlocked === 'unsubscribed',
     );
     expect(state.emailBlocked).toBe('unsubscribed');

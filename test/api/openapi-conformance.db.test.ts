@@ -2,13 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { schemathesisPath } from '../../scripts/schemathesis-tool';
-import { startTestWorker } from '../support/nurture-worker';
 import { allWebhookSecrets } from '../support/webhook-secrets';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -32,20 +29,16 @@ const MAX_EXAMPLES = 10;
 const SEED = 20261203;
 const RUN_TIMEOUT_MS = 150_000;
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let api: TestApi;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  let taskQueue: string;
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
+  db = await openTestDatabase();
+  const { taskQueue } = await harness.startWorker(db.prisma);
   api = await startTestApi({
     prisma: db.prisma,
-    temporal: env.client,
+    temporal: harness.env.client,
     taskQueue,
     webhookSecrets: allWebhookSecrets('conformance'),
     overrides: { rateLimitPerMinute: 1_000_000, failedAuthPerMinute: 1_000_000 },
@@ -54,9 +47,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.close();
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 });
 

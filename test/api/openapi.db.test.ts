@@ -1,25 +1,23 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
 import { PlanCatalog } from '../../plans/plan-catalog';
 import { mountedRoutes } from '../support/app-routes';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 let api: TestApi;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  api = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue: 'unused' });
+  db = await openTestDatabase();
+  api = await startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue: 'unused' });
 });
 
 afterAll(async () => {
   await api.close();
-  await env.teardown();
   await db.close();
 });
 
@@ -52,7 +50,7 @@ describe('the OpenAPI document', () => {
   test('documents every route the app serves, and nothing it does not', async () => {
     const app = createApp({
       prisma: db.prisma,
-      temporal: env.client,
+      temporal: harness.env.client,
       plans: PlanCatalog.load(),
       taskQueue: 'unused',
       defaultPlanId: 'default',

@@ -1,30 +1,28 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startTestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 let closeApi: () => Promise<void>;
 let base: string;
 let auth: Record<string, string>;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
+  db = await openTestDatabase();
   ({
     base,
     auth,
     close: closeApi,
   } = await startTestApi({
     prisma: db.prisma,
-    temporal: env.client,
+    temporal: harness.env.client,
     taskQueue: 'unused',
   }));
 });
 
 afterAll(async () => {
   await closeApi();
-  await env.teardown();
   await db.close();
 });
 

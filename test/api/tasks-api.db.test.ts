@@ -1,43 +1,34 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { cancelOpenTasksForLead } from '../../prisma/repositories/linkedin-task-repository';
 import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
-import { startTestWorker } from '../support/nurture-worker';
 import { startTestApi, type TestApi } from '../support/test-api';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 const HOUR = 3_600_000;
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 let api: TestApi;
 const started: string[] = [];
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
-  api = await startTestApi({ prisma: db.prisma, temporal: env.client, taskQueue });
+  db = await openTestDatabase();
+  ({ taskQueue } = await harness.startWorker(db.prisma));
+  api = await startTestApi({ prisma: db.prisma, temporal: harness.env.client, taskQueue });
 });
 
 afterAll(async () => {
   for (const workflowId of started) {
-    await env.client.workflow
+    await harness.env.client.workflow
       .getHandle(workflowId)
       .terminate('test finished')
       .catch(() => undefined);
   }
   await api.close();
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 });
 
@@ -117,7 +108,7 @@ async function leadWithTask(
 /** A running nurture (rep assigned, email consent), waiting for the welcome email to be opened. */
 async function startNurture(ownerId: string) {
   const input = await insertLead(db.prisma, { ownerId });
-  const handle = await env.client.workflow.start('nurtureWorkflow', {
+  const handle = await harness.env.client.workflow.start('nurtureWorkflow', {
     taskQueue,
     workflowId: workflowIdForLead(input.leadId),
     args: [input],
@@ -132,7 +123,7 @@ async function startNurture(ownerId: string) {
 
 /** Lets the 48h open window pass unopened: the plan asks the rep for a connection request. */
 async function engineTask(leadId: string) {
-  await env.sleep(48 * HOUR + 1000);
+  await harness.env.sleep(48 * HOUR + 1000);
   const [task] = await eventually(
     () => db.prisma.linkedInTask.findMany({ where: { leadId } }),
     (rows) => rows.length === 1,

@@ -1,7 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import express from 'express';
 import { unsubscribeToken, unsubscribeUrl } from '../../activities/unsubscribe-link';
 import { errorHandler, notFoundHandler } from '../../api/error-handler';
@@ -11,16 +9,13 @@ import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
-import { startTestWorker } from '../support/nurture-worker';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 const SECRET = 'unsubscribe-api-test-secret-0123456789';
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 let server: Server;
 let base: string;
@@ -32,7 +27,9 @@ let base: string;
 function startApp(): Promise<Server> {
   const logger = createLogger(process.env.TEST_LOG ?? 'silent');
   const app = express();
-  app.use(unsubscribeRouter({ prisma: db.prisma, temporal: env.client, logger, unsubscribeSecret: SECRET }));
+  app.use(
+    unsubscribeRouter({ prisma: db.prisma, temporal: harness.env.client, logger, unsubscribeSecret: SECRET }),
+  );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   const listening = app.listen(0, '127.0.0.1');
@@ -44,9 +41,8 @@ function startApp(): Promise<Server> {
 }
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
+  db = await openTestDatabase();
+  ({ taskQueue } = await harness.startWorker(db.prisma));
   server = await startApp();
   base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
 });
@@ -58,15 +54,12 @@ afterAll(async () => {
       resolve();
     }),
   );
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 });
 
 async function startNurture(email: string) {
   const input = await insertLead(db.prisma, { email });
-  const handle = await env.client.workflow.start('nurtureWorkflow', {
+  const handle = await harness.env.client.workflow.start('nurtureWorkflow', {
     taskQueue,
     workflowId: workflowIdForLead(input.leadId),
     args: [input],

@@ -1,16 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
 import { fullStateQuery } from '../../workflows/definitions';
 import { eventually } from '../support/eventually';
-import { startTestWorker } from '../support/nurture-worker';
 import { startTestApi } from '../support/test-api';
 import { startWaitingNurture } from '../support/waiting-nurture';
-import { createTimeSkippingEnv } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 const SECRET = 'calcom-test-secret';
@@ -19,26 +16,23 @@ const booking = readFileSync(
   'utf8',
 );
 
-let env: TestWorkflowEnvironment;
+const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 let closeApi: () => Promise<void>;
 let base: string;
 let auth: Record<string, string>;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([createTimeSkippingEnv(), openTestDatabase()]);
-  ({ worker, taskQueue } = await startTestWorker(env, db.prisma));
-  running = worker.run();
+  db = await openTestDatabase();
+  ({ taskQueue } = await harness.startWorker(db.prisma));
   ({
     base,
     auth,
     close: closeApi,
   } = await startTestApi({
     prisma: db.prisma,
-    temporal: env.client,
+    temporal: harness.env.client,
     taskQueue,
     webhookSecrets: { calcomSecret: SECRET },
   }));
@@ -46,9 +40,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeApi();
-  worker.shutdown();
-  await running;
-  await env.teardown();
   await db.close();
 });
 
@@ -68,7 +59,7 @@ function bookingFor(email: string, uid: string): string {
 }
 
 function startNurture(email: string) {
-  return startWaitingNurture({ client: env.client, prisma: db.prisma, taskQueue }, { email });
+  return startWaitingNurture({ client: harness.env.client, prisma: db.prisma, taskQueue }, { email });
 }
 
 describe('webhooks into the inbox', () => {
@@ -121,7 +112,7 @@ describe('webhooks into the inbox', () => {
       },
     });
     const relay = startEventRelay(
-      { prisma: db.prisma, temporal: env.client, logger: createLogger('silent') },
+      { prisma: db.prisma, temporal: harness.env.client, logger: createLogger('silent') },
       { intervalMs: 60_000 },
     );
     try {

@@ -71,6 +71,8 @@ export async function startTestWorker(
       alerts: sink('alerts'),
     },
     bundle: await workflowBundle(),
+    // A test's cleanup must end even when an activity ignores cancellation.
+    shutdownForceTime: '10s',
   });
   return { worker, taskQueue, captured };
 }

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { emailMessageId } from '../../activities/message-channels';
@@ -11,7 +10,8 @@ import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { TEST_UNSUBSCRIBE } from '../support/nurture-worker';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal-test-env';
+import { useTemporalHarness } from '../support/temporal-harness';
+import { workflowBundle } from '../support/temporal-test-env';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -44,13 +44,20 @@ jest.setTimeout(150_000);
 const EMAIL_FROM = '"Acme Team" <team@acme.test>';
 const SENDER = { email: 'team@acme.test' };
 
-let env: TestWorkflowEnvironment;
 let db: TestDatabase;
 let smtp: SMTPServer;
 let smtpPort: number;
 let bundleDir: string | undefined;
 let bundlePath: string;
 const workers: WorkerProcess[] = [];
+
+// Children first, whatever happened (hooks run in the order declared): a live
+// worker would keep polling the server the harness stops next.
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+});
+
+const harness = useTemporalHarness({ per: 'file' });
 
 /** What the SMTP server took in, in order: the provider's own record. */
 const received: { touchKey: string | undefined; messageId: string | undefined }[] = [];
@@ -59,7 +66,6 @@ let onNextMessage: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  env = await createTimeSkippingEnv();
   // Bundled once here; each worker process loads the file instead of running webpack itself.
   bundleDir = mkdtempSync(path.join(tmpdir(), 'nurture-crash-'));
   bundlePath = path.join(bundleDir, 'workflow-bundle.js');
@@ -96,20 +102,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Children first, whatever happened: a live worker would keep polling a server that is going away.
-  await Promise.all(workers.map((w) => w.kill()));
   await new Promise<void>((resolve) => {
     smtp.close(resolve);
   });
-  await env.teardown();
   await db.close();
   if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
 });
 
 async function startWorker(taskQueue: string): Promise<WorkerProcess> {
   const worker = await startWorkerProcess({
-    temporalAddress: env.address,
-    namespace: env.namespace ?? 'default',
+    temporalAddress: harness.env.address,
+    namespace: harness.env.namespace ?? 'default',
     taskQueue,
     databaseUrl: db.url,
     embeddedDatabase: db.kind === 'pglite',
@@ -152,7 +155,7 @@ test('a worker killed after the provider took the message and before the activit
       resolve();
     };
   });
-  const handle = await env.client.workflow.start('nurtureWorkflow', {
+  const handle = await harness.env.client.workflow.start('nurtureWorkflow', {
     taskQueue,
     workflowId: workflowIdForLead(input.leadId),
     args: [input],
