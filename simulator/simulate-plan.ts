@@ -13,6 +13,7 @@ import type { NurtureWorkflowInput } from '../workflows/nurture-workflow';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { registerSearchAttributes } from '../worker/register-search-attributes';
 import { createInMemoryActivities, type SimulationRecord } from './in-memory-activities';
+import { readReplyData } from '../replies/read-reply';
 import { instantOf, type SimulationScript } from './simulation-script';
 
 export class SimulationError extends Error {
@@ -110,7 +111,11 @@ export async function simulatePlan(plan: Plan, script: SimulationScript): Promis
           id: event.id,
           type: event.type,
           occurredAt: new Date(now).toISOString(),
-          data: event.data,
+          // Read as the inbox reads a reply, so a script's out-of-office postpones as a real one does.
+          data: readReplyData(event.type, event.data, {
+            receivedAt: new Date(now),
+            timeZone: script.lead.timezone,
+          }),
         });
       }
       await env.sleep(Math.max(0, end - now));

@@ -4,6 +4,7 @@ import type { InputJsonObject } from '../../prisma/generated/internal/prismaName
 import { leadEventSignal } from '../../workflows/definitions';
 import type { LeadEventType } from '../../workflows/lead-event';
 import type { Logger } from '../../config/logger';
+import { carriesMailText, readReplyData } from '../../replies/read-reply';
 import { temporalUnreachable } from './temporal-unreachable';
 
 /**
@@ -49,13 +50,26 @@ export async function recordEvent(
   prisma: PrismaClient,
   event: InboxEvent,
 ): Promise<{ duplicate: boolean; leadId: string }> {
-  const { count } = await prisma.event.createMany({ data: [event], skipDuplicates: true });
+  const { count } = await prisma.event.createMany({
+    data: [{ ...event, data: await replyRead(prisma, event) }],
+    skipDuplicates: true,
+  });
   if (count === 1) return { duplicate: false, leadId: event.leadId };
   const stored = await prisma.event.findUniqueOrThrow({
     where: { source_externalId: { source: event.source, externalId: event.externalId } },
     select: { leadId: true },
   });
   return { duplicate: true, leadId: stored.leadId };
+}
+
+/** An email reply's data as the inbox keeps it (api/replies/read-reply.ts), read in the lead's zone. */
+async function replyRead(prisma: PrismaClient, event: InboxEvent): Promise<InputJsonObject> {
+  if (!carriesMailText(event.type, event.data)) return event.data;
+  const lead = await prisma.lead.findUnique({ where: { id: event.leadId }, select: { timezone: true } });
+  return readReplyData(event.type, event.data, {
+    receivedAt: event.occurredAt,
+    timeZone: lead?.timezone ?? 'UTC',
+  });
 }
 
 /** The id the workflow de-duplicates on: unique across sources. */

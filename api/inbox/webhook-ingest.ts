@@ -3,6 +3,7 @@ import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { ProviderEvent } from '../webhooks/provider-event';
 import type { ReplayGuard } from '../webhooks/replay-guard';
+import { readReplyData } from '../../replies/read-reply';
 import { deliverOrLeave, recordEvent, type InboxKey } from './event-inbox';
 
 /**
@@ -53,7 +54,11 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Clie
               externalId: event.externalId,
               type: event.type,
               occurredAt: new Date(event.occurredAt),
-              data,
+              // Nobody's zone is known: a return date is read in UTC (the rules never see it).
+              data: readReplyData(event.type, data, {
+                receivedAt: new Date(event.occurredAt),
+                timeZone: 'UTC',
+              }),
               match: { ...event.match },
             },
           ],

@@ -1,5 +1,6 @@
 import type { Scope } from '../../api/auth/scopes';
 import { fullStateQuery } from '../../workflows/definitions';
+import { instantOfLocal, localDateTime } from '../../workflows/rules/local-time';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
 import { startTestApi } from '../support/test-api';
@@ -174,6 +175,56 @@ describe('POST /v1/leads/:id/events', () => {
     expect(items.filter((i) => i.kind === 'decision').map((i) => i.reason)).toContain(
       'email "welcome" opened within the 48h open window',
     );
+  });
+
+  test("an out-of-office reply posted with its subject and text postpones to the return date it gives, in the lead's zone", async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    await eventually(
+      () => call('GET', `/v1/leads/${id}`),
+      (r) => (r.body.nurture as { phase?: string } | null)?.phase === 'awaiting-open',
+    );
+    const now = Date.now();
+    const back = new Date(now + 10 * 86_400_000);
+    const written = back.toLocaleDateString('en-US', {
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+      timeZone: 'America/Chicago',
+    });
+    const reply = {
+      id: `ooo-${id}`,
+      type: 'email.replied',
+      occurredAt: new Date(now).toISOString(),
+      data: {
+        subject: 'Automatic reply: Re: Welcome',
+        text: `Thank you for your message. I am out of the office and will be back on ${written}.\n\nOn Monday, Acme wrote:\n> Welcome, Ada`,
+      },
+    };
+    expect((await call('POST', `/v1/leads/${id}/events`, reply)).status).toBe(202);
+
+    const [stored] = await db.prisma.event.findMany({ where: { leadId: id, type: 'email.replied' } });
+    const local = localDateTime(back.getTime(), 'America/Chicago');
+    const returnDate = new Date(
+      instantOfLocal(
+        { year: local.year, month: local.month, day: local.day, hour: 0, minute: 0 },
+        'America/Chicago',
+      ),
+    ).toISOString();
+    expect(stored?.data).toEqual({
+      subject: 'Automatic reply: Re: Welcome',
+      excerpt: `Thank you for your message. I am out of the office and will be back on ${written}.`,
+      autoReply: true,
+      returnDate,
+    });
+    const decision = await eventually(
+      () => db.prisma.decision.findMany({ where: { leadId: id } }),
+      (rows) => rows.some((d) => d.reason.startsWith('auto-reply')),
+    );
+    expect(decision.map((d) => d.reason)).toContain(
+      `auto-reply on email is not a reply: next touch postponed to ${returnDate} (return date)`,
+    );
+    expect(await db.prisma.handoff.count({ where: { leadId: id } })).toBe(0);
   });
 
   test('an event id reused for another lead is a 409, not silently dropped', async () => {
