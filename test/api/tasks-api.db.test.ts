@@ -13,7 +13,6 @@ const harness = useTemporalHarness({ per: 'file' });
 let db: TestDatabase;
 let taskQueue: string;
 let api: TestApi;
-const started: string[] = [];
 
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -22,12 +21,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const workflowId of started) {
-    await harness.env.client.workflow
-      .getHandle(workflowId)
-      .terminate('test finished')
-      .catch(() => undefined);
-  }
   await api.close();
   await db.close();
 });
@@ -113,7 +106,7 @@ async function startNurture(ownerId: string) {
     workflowId: workflowIdForLead(input.leadId),
     args: [input],
   });
-  started.push(handle.workflowId);
+  harness.track(handle.workflowId);
   await eventually(
     () => handle.query(nurtureStateQuery),
     (s) => s.phase === 'awaiting-open',
