@@ -29,7 +29,7 @@ import {
   enrollResponseSchema,
   eventAcceptedSchema,
   handoffRequestSchema,
-  leadArmSchema,
+  type leadArmSchema,
   leadParamsSchema,
   leadResponseSchema,
   resumeRequestSchema,
