@@ -13,6 +13,8 @@ export interface AppDeps {
   taskQueue: string;
   defaultPlanId: string;
   logger: Logger;
+  /** GLOBAL_CONTROL_SHARE: the fraction of new leads held out of every plan; default 0. */
+  globalControlShare?: number;
   /** Express's `trust proxy` (TRUST_PROXY): hops, subnets or `loopback`; unset = none. */
   trustProxy?: string;
   /** Requests per minute per API key; default 1200. */

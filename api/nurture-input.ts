@@ -1,3 +1,4 @@
+import { leadArmOf } from '../experiments/assignment/lead-arm-record';
 import type { ConsentChange, Lead } from '../prisma/generated/client';
 import type { Plan } from '../plans/plan-schema';
 import type { NurtureWorkflowInput } from '../workflows/nurture-workflow';
@@ -17,6 +18,7 @@ export function nurtureInputFor(lead: Lead, consents: ConsentChange[], plan: Pla
     }
   }
   const preferred = CHANNELS.find((c): c is Channel => c === lead.preferredChannel) ?? null;
+  const arm = leadArmOf(lead);
   return {
     inputVersion: 2,
     leadId: lead.id,
@@ -31,5 +33,6 @@ export function nurtureInputFor(lead: Lead, consents: ConsentChange[], plan: Pla
       preferredChannel: preferred,
     },
     consent,
+    ...(arm === undefined ? {} : { arm }),
   };
 }

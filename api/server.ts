@@ -44,6 +44,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     plans,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     defaultPlanId: env.DEFAULT_PLAN_ID,
+    globalControlShare: env.GLOBAL_CONTROL_SHARE,
     logger,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     ...(env.TRUST_PROXY === undefined ? {} : { trustProxy: env.TRUST_PROXY }),
@@ -69,6 +70,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     plans,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     defaultPlanId: env.DEFAULT_PLAN_ID,
+    globalControlShare: env.GLOBAL_CONTROL_SHARE,
     logger,
   });
   const historyDeletions = startHistoryDeletionRetries({ prisma, temporal, logger });

@@ -31,6 +31,7 @@ import type { NurtureInput } from './engine/inputs';
 import {
   initialState,
   type ConsentState,
+  type LeadArm,
   type LeadProfile,
   type NurtureState,
   type RulesVersion,
@@ -42,7 +43,7 @@ import { nextWakeUp } from './engine/wake-up';
 import type { ConsentChannel } from './rules/channels';
 import { decayedScore } from './rules/scoring';
 import { stopsSendOn } from './rules/stop-rules';
-import { LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
+import { LEAD_ARM, LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 
 export interface NurtureWorkflowInput {
   /** Version of this input's shape, so later changes can tell old runs apart. */
@@ -51,6 +52,12 @@ export interface NurtureWorkflowInput {
   plan: Plan;
   profile: LeadProfile;
   consent: Partial<Record<ConsentChannel, ConsentState>>;
+  /**
+   * The lead's experiment arm, assigned at enrollment (api/enrollment). Optional
+   * rather than a new input version: runs started before arms have none and
+   * behave exactly as they did, so their histories replay unchanged.
+   */
+  arm?: LeadArm;
   /** Continue-as-new past this many history events (default 2,000); lower in tests. */
   maxHistoryEvents?: number;
   /** Set only by continue-as-new: the state and the inputs not yet applied. */
@@ -100,6 +107,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
             profile: input.profile,
             consent: input.consent,
             rulesVersion,
+            arm: input.arm,
           },
           Date.now(),
         )
@@ -281,6 +289,8 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
       { key: LEAD_STATUS, value: state.status },
       { key: LEAD_SCORE, value: score },
       { key: PLAN_ID, value: state.plan.id },
+      // Only runs with an arm upsert it: older histories replay with the attributes they recorded.
+      ...(state.arm === undefined ? [] : [{ key: LEAD_ARM, value: state.arm.id }]),
       ...(state.profile.ownerId === null ? [] : [{ key: OWNER_ID, value: state.profile.ownerId }]),
       { key: NEXT_ACTION_AT, value: wake === null ? null : new Date(wake) },
     ]);

@@ -12,4 +12,14 @@ export const OWNER_ID = defineSearchAttributeKey('OwnerId', SearchAttributeType.
 export const PLAN_ID = defineSearchAttributeKey('PlanId', SearchAttributeType.KEYWORD);
 export const NEXT_ACTION_AT = defineSearchAttributeKey('NextActionAt', SearchAttributeType.DATETIME);
 
-export const SEARCH_ATTRIBUTES = [LEAD_STATUS, LEAD_SCORE, OWNER_ID, PLAN_ID, NEXT_ACTION_AT] as const;
+/** The lead's experiment arm (`full`, `email-only`, `control`, `global-control`…); unset without one. */
+export const LEAD_ARM = defineSearchAttributeKey('LeadArm', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [
+  LEAD_STATUS,
+  LEAD_SCORE,
+  OWNER_ID,
+  PLAN_ID,
+  NEXT_ACTION_AT,
+  LEAD_ARM,
+] as const;

@@ -7,9 +7,10 @@ import { ProblemError, type ProblemIssue } from '../problem';
 import { enrollLeadSchema } from '../schemas/lead-schemas';
 import { enrollLead } from './enroll-lead';
 
-type RunnerDeps = Pick<AppDeps, 'prisma' | 'temporal' | 'plans' | 'taskQueue' | 'defaultPlanId'> & {
-  logger: Logger;
-};
+type RunnerDeps = Pick<AppDeps, 'prisma' | 'temporal' | 'plans' | 'taskQueue' | 'defaultPlanId'> &
+  Partial<Pick<AppDeps, 'globalControlShare'>> & {
+    logger: Logger;
+  };
 
 export interface BulkRunnerOptions {
   /** Pause between passes when there is no work (or the work could not be done). */

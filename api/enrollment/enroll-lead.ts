@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { armRecordFor } from '../../experiments/assignment/lead-arm-record';
 import { insertLeadOnce } from '../../prisma/repositories/lead-repository';
 import { enrollSignal } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
@@ -18,7 +19,8 @@ export interface EnrollResult {
   created: boolean;
 }
 
-type EnrollDeps = Pick<AppDeps, 'prisma' | 'temporal' | 'plans' | 'taskQueue' | 'defaultPlanId'>;
+type EnrollDeps = Pick<AppDeps, 'prisma' | 'temporal' | 'plans' | 'taskQueue' | 'defaultPlanId'> &
+  Partial<Pick<AppDeps, 'globalControlShare'>>;
 
 /**
  * Stores a lead once and starts (or re-signals) its nurture. Idempotent: a
@@ -69,6 +71,8 @@ export async function enrollLead(deps: EnrollDeps, body: EnrollLead): Promise<En
     preferredChannel: body.preferredChannel ?? null,
     planId: plan.id,
     planVersion: plan.version,
+    // Drawn once, for the first enrollment; a repeat call keeps the stored arm.
+    ...armRecordFor(body.id, plan, deps.globalControlShare ?? 0),
     consents: Object.entries(body.consent).map(([channel, entry]) => {
       const detail = typeof entry === 'boolean' ? { granted: entry } : entry;
       return {

@@ -1,10 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { PlanCatalog } from '../../plans/plan-catalog';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { InputJsonObject } from '../../prisma/generated/internal/prismaNamespace';
 import { leadEventSignal } from '../../workflows/definitions';
 import type { LeadEventType } from '../../workflows/lead-event';
 import type { Logger } from '../../config/logger';
 import { carriesMailText, readReplyData } from '../../replies/read-reply';
+import { recordConversionOf } from './conversions';
 import { temporalUnreachable } from './temporal-unreachable';
 
 /**
@@ -45,18 +47,26 @@ export const SIGNAL_DEADLINE_MS = 3_000;
  */
 export const SIGNAL_CLAIM_LEASE_MS = 30_000;
 
-/** Records an event once; `leadId` is the lead the stored record belongs to (another one, if the id was reused). */
+/**
+ * Records an event once, and the conversion it makes if it is one of the
+ * lead's goals; `leadId` is the lead the stored record belongs to (another
+ * one, if the id was reused). The conversion is asked for after a duplicate
+ * too: that repairs a first call that died between the two writes.
+ */
 export async function recordEvent(
-  prisma: PrismaClient,
+  deps: { prisma: PrismaClient; plans: PlanCatalog },
   event: InboxEvent,
 ): Promise<{ duplicate: boolean; leadId: string }> {
+  const { prisma } = deps;
+  const key = { source: event.source, externalId: event.externalId };
   const { count } = await prisma.event.createMany({
     data: [{ ...event, data: await replyRead(prisma, event) }],
     skipDuplicates: true,
   });
+  await recordConversionOf(deps, key);
   if (count === 1) return { duplicate: false, leadId: event.leadId };
   const stored = await prisma.event.findUniqueOrThrow({
-    where: { source_externalId: { source: event.source, externalId: event.externalId } },
+    where: { source_externalId: key },
     select: { leadId: true },
   });
   return { duplicate: true, leadId: stored.leadId };

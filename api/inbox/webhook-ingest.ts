@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
+import type { PlanCatalog } from '../../plans/plan-catalog';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { ProviderEvent } from '../webhooks/provider-event';
 import type { ReplayGuard } from '../webhooks/replay-guard';
@@ -14,7 +15,12 @@ import { deliverOrLeave, recordEvent, type InboxKey } from './event-inbox';
  * event-inbox.ts). Resolves once every event is stored, so a 2xx always means
  * "durably recorded"; signalling that fails is left to the relay.
  */
-export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Client; logger: Logger }) {
+export function createWebhookIngest(deps: {
+  prisma: PrismaClient;
+  temporal: Client;
+  logger: Logger;
+  plans: PlanCatalog;
+}) {
   const { prisma } = deps;
 
   async function leadIdFor(event: ProviderEvent): Promise<string | null> {
@@ -66,7 +72,7 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; temporal: Clie
         });
         continue;
       }
-      await recordEvent(prisma, {
+      await recordEvent(deps, {
         leadId,
         source: event.source,
         externalId: event.externalId,

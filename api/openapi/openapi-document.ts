@@ -28,6 +28,7 @@ import {
   eventAcceptedSchema,
   handoffRequestSchema,
   leadParamsSchema,
+  leadResponseSchema,
   resumeRequestSchema,
   suppressSchema,
 } from '../schemas/lead-schemas';
@@ -145,7 +146,7 @@ export function buildOpenApiDocument(options: { planIds: readonly string[] }): O
     scopes: ['read'],
     request: { params: leadParamsSchema },
     responses: {
-      200: json('The lead.'),
+      200: json('The lead, its experiment arm and its nurture state.', leadResponseSchema),
       404: problem('No such lead.'),
       410: problem('The lead was erased.'),
     },

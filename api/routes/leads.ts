@@ -1,5 +1,8 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Router } from 'express';
+import type { z } from 'zod';
+import { leadArmOf } from '../../experiments/assignment/lead-arm-record';
+import type { Lead } from '../../prisma/generated/client';
 import { findLead } from '../../prisma/repositories/lead-repository';
 import { cancelOpenTasksForLead } from '../../prisma/repositories/linkedin-task-repository';
 import { loadTimeline } from '../../prisma/repositories/timeline-repository';
@@ -26,7 +29,9 @@ import {
   enrollResponseSchema,
   eventAcceptedSchema,
   handoffRequestSchema,
+  type leadArmSchema,
   leadParamsSchema,
+  leadResponseSchema,
   resumeRequestSchema,
   suppressSchema,
 } from '../schemas/lead-schemas';
@@ -79,7 +84,7 @@ export function leadsRouter(deps: AppDeps): Router {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const event = parseRequest(leadEventSchema, req, 'body');
     await leadOr404(id);
-    const { duplicate, leadId: storedFor } = await recordEvent(deps.prisma, {
+    const { duplicate, leadId: storedFor } = await recordEvent(deps, {
       leadId: id,
       source: 'api',
       externalId: event.id,
@@ -118,35 +123,38 @@ export function leadsRouter(deps: AppDeps): Router {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
-    res.json({
-      lead: {
-        id: lead.id,
-        email: lead.email,
-        phone: lead.phone,
-        firstName: lead.firstName,
-        lastName: lead.lastName,
-        company: lead.company,
-        companyId: lead.companyId,
-        timezone: lead.timezone,
-        ownerId: lead.ownerId,
-        ownerName: lead.ownerName,
-        persona: lead.persona,
-        industry: lead.industry,
-        stage: lead.stage,
-        preferredChannel: lead.preferredChannel,
-        planId: lead.planId,
-        planVersion: lead.planVersion,
-        createdAt: lead.createdAt.toISOString(),
-      },
-      workflowId: lead.workflowId,
-      nurture,
-    });
+    res.json(
+      leadResponseSchema.parse({
+        lead: {
+          id: lead.id,
+          email: lead.email,
+          phone: lead.phone,
+          firstName: lead.firstName,
+          lastName: lead.lastName,
+          company: lead.company,
+          companyId: lead.companyId,
+          timezone: lead.timezone,
+          ownerId: lead.ownerId,
+          ownerName: lead.ownerName,
+          persona: lead.persona,
+          industry: lead.industry,
+          stage: lead.stage,
+          preferredChannel: lead.preferredChannel,
+          planId: lead.planId,
+          planVersion: lead.planVersion,
+          arm: armOf(lead),
+          createdAt: lead.createdAt.toISOString(),
+        },
+        workflowId: lead.workflowId,
+        nurture,
+      }),
+    );
   });
 
   router.get('/v1/leads/:id/timeline', requireScope('read'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
-    await leadOr404(id);
-    res.json({ leadId: id, items: await loadTimeline(deps.prisma, id) });
+    const lead = await leadOr404(id);
+    res.json({ leadId: id, arm: armOf(lead), items: await loadTimeline(deps.prisma, id) });
   });
 
   router.post('/v1/leads/:id/suppress', requireScope('events'), async (req, res) => {
@@ -214,4 +222,10 @@ export function leadsRouter(deps: AppDeps): Router {
   });
 
   return router;
+}
+
+/** The arm as the API shows it, from the lead's record. */
+function armOf(lead: Lead): z.input<typeof leadArmSchema> {
+  const arm = leadArmOf(lead);
+  return arm === undefined ? null : { id: arm.id, experimentId: arm.experimentId, channels: arm.channels };
 }

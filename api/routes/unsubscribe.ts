@@ -29,7 +29,7 @@ import { ProblemError } from '../problem';
  * Browsers get HTML, errors included (a problem+json body means nothing to
  * the person who clicked); a client that asks for JSON gets problem+json.
  */
-export type UnsubscribeDeps = Pick<AppDeps, 'prisma' | 'temporal' | 'logger'> & {
+export type UnsubscribeDeps = Pick<AppDeps, 'prisma' | 'temporal' | 'logger' | 'plans'> & {
   /** UNSUBSCRIBE_SECRET (or several while rotating, the signing one first); unset turns the endpoint off (501). */
   unsubscribeSecret?: UnsubscribeSecret | undefined;
   now?: () => Date;
@@ -113,7 +113,7 @@ export async function recordUnsubscribe(
     data: { source: via, touchKey: claims.touchKey, channel: 'email' },
   };
   // The event first: it is what stops a send already under way (send-touch reads it).
-  const { duplicate } = await recordEvent(prisma, event);
+  const { duplicate } = await recordEvent(deps, event);
   // Also after a duplicate event: repairs a first request that died between the two writes.
   await prisma.consentChange.createMany({
     data: [

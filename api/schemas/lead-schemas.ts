@@ -107,3 +107,45 @@ export const handoffRequestSchema = z.strictObject({ by, note: z.string().min(1)
 export const ackRequestSchema = z.strictObject({ by });
 export const resumeRequestSchema = z.strictObject({ by });
 export const closeRequestSchema = z.strictObject({ by, reason: z.string().min(1).max(500) });
+
+/** The experiment arm stored with a lead at enrollment; null when its plan has no experiment. */
+export const leadArmSchema = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: '`global-control` for the service-wide holdout (GLOBAL_CONTROL_SHARE).' }),
+    experimentId: z.string().nullable(),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .meta({ description: 'What the engine may touch the lead on; [] = nothing.' }),
+  })
+  .nullable()
+  .meta({ id: 'LeadArm' });
+
+export const leadResponseSchema = z
+  .object({
+    lead: z.object({
+      id: z.string(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      company: z.string().nullable(),
+      companyId: z.string().nullable(),
+      timezone: z.string(),
+      ownerId: z.string().nullable(),
+      ownerName: z.string().nullable(),
+      persona: z.string().nullable(),
+      industry: z.string().nullable(),
+      stage: z.string().nullable(),
+      preferredChannel: z.string().nullable(),
+      planId: z.string(),
+      planVersion: z.number().int(),
+      arm: leadArmSchema,
+      createdAt: z.iso.datetime(),
+    }),
+    workflowId: z.string(),
+    /** The running nurture's view (nurtureState query); null once it has ended or before it started. */
+    nurture: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'LeadWithNurture' });

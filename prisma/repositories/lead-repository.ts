@@ -20,6 +20,9 @@ export interface NewLead {
   preferredChannel: string | null;
   planId: string;
   planVersion: number;
+  arm: string | null;
+  experimentId: string | null;
+  armChannels: string[];
   consents: { channel: string; granted: boolean; source: string; occurredAt: Date }[];
 }
 

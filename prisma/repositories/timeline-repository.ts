@@ -22,16 +22,19 @@ export type TimelineItem =
       outcome: string;
       reason: string;
       data: unknown;
-    };
+    }
+  | { kind: 'conversion'; at: string; goal: string; arm: string | null; experimentId: string | null };
 
-const KIND_ORDER = { event: 0, decision: 1, touch: 2 } as const;
+// A conversion follows the event that made it, at the same instant.
+const KIND_ORDER = { event: 0, conversion: 1, decision: 2, touch: 3 } as const;
 
-/** A lead's events, touches and decisions in time order, from the database alone. */
+/** A lead's events, conversions, touches and decisions in time order, from the database alone. */
 export async function loadTimeline(prisma: PrismaClient, leadId: string): Promise<TimelineItem[]> {
-  const [events, touches, decisions] = await Promise.all([
+  const [events, touches, decisions, conversions] = await Promise.all([
     prisma.event.findMany({ where: { leadId } }),
     prisma.touch.findMany({ where: { leadId } }),
     prisma.decision.findMany({ where: { leadId } }),
+    prisma.conversion.findMany({ where: { leadId } }),
   ]);
   const items: TimelineItem[] = [
     ...events.map((e) => ({
@@ -62,6 +65,13 @@ export async function loadTimeline(prisma: PrismaClient, leadId: string): Promis
       outcome: d.outcome,
       reason: d.reason,
       data: d.data,
+    })),
+    ...conversions.map((c) => ({
+      kind: 'conversion' as const,
+      at: c.occurredAt.toISOString(),
+      goal: c.goal,
+      arm: c.arm,
+      experimentId: c.experimentId,
     })),
   ];
   // Decision keys end in a sequence number: keep the engine's own order within a millisecond.

@@ -5,6 +5,7 @@ import { unsubscribeToken, unsubscribeUrl } from '../../activities/unsubscribe-l
 import { errorHandler, notFoundHandler } from '../../api/error-handler';
 import { UNSUBSCRIBE_EVENT_SOURCE, unsubscribeRouter } from '../../api/routes/unsubscribe';
 import { createLogger } from '../../config/logger';
+import { PlanCatalog } from '../../plans/plan-catalog';
 import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
@@ -28,7 +29,13 @@ function startApp(): Promise<Server> {
   const logger = createLogger(process.env.TEST_LOG ?? 'silent');
   const app = express();
   app.use(
-    unsubscribeRouter({ prisma: db.prisma, temporal: harness.env.client, logger, unsubscribeSecret: SECRET }),
+    unsubscribeRouter({
+      prisma: db.prisma,
+      temporal: harness.env.client,
+      logger,
+      plans: PlanCatalog.load(),
+      unsubscribeSecret: SECRET,
+    }),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -15,7 +15,7 @@ export function uniqueLeadId(prefix = 'lead'): string {
   return `${prefix}-${String(process.pid)}-${String(counter)}`;
 }
 
-export function shippedPlan(id: 'default' | 'demo'): Plan {
+export function shippedPlan(id: 'default' | 'demo' | 'experiment'): Plan {
   const plan = PlanCatalog.load().latest(id);
   if (plan === undefined) throw new Error(`plan ${id} not shipped`);
   return plan;

@@ -19,8 +19,10 @@ test('the code list is what the workflow upserts, with the CLI type names', () =
     'OwnerId',
     'PlanId',
     'NextActionAt',
+    'LeadArm',
   ]);
   expect(expected).toEqual([
+    'LeadArm=Keyword',
     'LeadScore=Int',
     'LeadStatus=Keyword',
     'NextActionAt=Datetime',

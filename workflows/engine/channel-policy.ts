@@ -1,5 +1,6 @@
 import { consentChannelOf, type Channel } from '../rules/channels';
 import type { DecisionData, RuleName } from './commands';
+import { ghostOf, isHeldOut } from './held-out';
 import type { NurtureState } from './state';
 import { isActive, type NurtureStatus } from './status';
 
@@ -53,14 +54,14 @@ export function checkChannel(state: NurtureState, channel: Channel): ChannelChec
         return no('consent', `sms skipped: no explicit SMS opt-in${sourceText(consent)}`, consentData);
       }
       if (!state.profile.hasPhone) return no('consent', 'sms skipped: no phone number on file', {});
-      if (!state.emailRelationship) {
+      if (!emailRelationshipFor(state, channel)) {
         return no('do-not-cross', 'sms skipped: no email relationship yet (no email delivered)', {});
       }
       break;
     case 'linkedin':
       if (state.profile.ownerId === null)
         return no('coordination', 'linkedin skipped: no named rep assigned', {});
-      if (!state.emailRelationship) {
+      if (!emailRelationshipFor(state, channel)) {
         return no('do-not-cross', 'linkedin skipped: no email relationship yet', {});
       }
       break;
@@ -84,6 +85,15 @@ export function checkChannel(state: NurtureState, channel: Channel): ChannelChec
     });
   }
   return { ok: true };
+}
+
+/**
+ * Rule 2 for this channel. A held-out channel's ghost touch follows the
+ * emails the lead would have got (a held-out email counts); a real touch
+ * needs a real delivered email, whatever the ghosts did.
+ */
+function emailRelationshipFor(state: NurtureState, channel: Channel): boolean {
+  return state.emailRelationship || (isHeldOut(state, channel) && ghostOf(state).emailSent);
 }
 
 function matchesSegment(

@@ -32,6 +32,8 @@ export const RULE_NAMES = [
   'suppression',
   'retargeting',
   'account-stop',
+  /** The lead's experiment arm holds the channel out: the touch is recorded, never made. */
+  'experiment',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
@@ -63,6 +65,8 @@ export const DECISION_OUTCOMES = [
   'joined',
   'moved',
   'left',
+  /** A ghost touch: what a held-out channel would have done, and when; never a send. */
+  'held-out',
 ] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number] | NurtureStatus;
 

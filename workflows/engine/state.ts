@@ -46,6 +46,35 @@ export interface NurtureState {
   decisionCount: number;
   /** The revision of the rules this nurture runs under (see RulesVersion). */
   rulesVersion: RulesVersion;
+  /**
+   * The lead's experiment arm, assigned at enrollment; absent for a plan
+   * without arms (and in runs from before arms), which gets every channel.
+   */
+  arm?: LeadArm;
+  /** What the held-out channels would have done so far ("ghost touches"); absent until the first. */
+  ghost?: GhostState;
+}
+
+/**
+ * An experiment arm as the engine enforces it: which channels the lead may
+ * really be touched on. `experimentId` is null for the service-wide holdout.
+ */
+export interface LeadArm {
+  id: string;
+  experimentId: string | null;
+  channels: Channel[];
+}
+
+/**
+ * The held-out channels' own counterfactual state. Kept apart from the real
+ * one so that a ghost touch never counts against caps, cooldowns or the
+ * do-not-cross rule of a touch that really goes out.
+ */
+export interface GhostState {
+  /** A held-out email "went out": a held-out SMS or LinkedIn task may follow it. */
+  emailSent: boolean;
+  /** The audience the lead would be in. */
+  audience: string | null;
 }
 
 /**
@@ -118,6 +147,7 @@ export interface NurtureStart {
   consent: Partial<Record<ConsentChannel, ConsentState>>;
   /** The current rules unless the workflow replays a run that started before a revision. */
   rulesVersion?: RulesVersion;
+  arm?: LeadArm | undefined;
 }
 
 /** How many applied event ids a nurture remembers for de-duplication. */
@@ -154,5 +184,7 @@ export function initialState(start: NurtureStart, now: number): NurtureState {
     seenEventIds: [],
     decisionCount: 0,
     rulesVersion: start.rulesVersion ?? CURRENT_RULES_VERSION,
+    // Only when there is one: a run without arms keeps the state it always had.
+    ...(start.arm === undefined ? {} : { arm: start.arm }),
   };
 }

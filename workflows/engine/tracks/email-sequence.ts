@@ -5,6 +5,7 @@ import { variantFor } from '../../rules/ab-variant';
 import { adaptedDelay } from '../../rules/cadence';
 import { formatDuration } from '../../rules/format-duration';
 import type { TouchResult } from '../inputs';
+import { isHeldOut, recordHeldOut, setGhost } from '../held-out';
 import { mayTouch, recordRefusal } from '../may-touch';
 import type { NurtureState } from '../state';
 import { isActive } from '../status';
@@ -23,7 +24,7 @@ import { requestLinkedInConnection, skipLinkedInAtTheEnd } from './linkedin-task
 export function sendEmailStep(step: Step, now: number): void {
   const email = currentStep(step.state);
   if (email === undefined) {
-    finish(step, 'completed', 'all email steps done');
+    finish(step, 'completed', 'all email steps done', now);
     return;
   }
   if (email.reengagement !== (step.state.status === 'disengaged')) {
@@ -51,6 +52,10 @@ export function sendEmailStep(step: Step, now: number): void {
   }
   const variant = variantFor(step.state.leadId, email);
   const key = emailTouchKey(step.state, email);
+  if (isHeldOut(step.state, 'email')) {
+    holdOutEmail(step, email, variant.id, key, now);
+    return;
+  }
   // dueAt is cleared until the send's outcome comes back as a touch-result.
   step.set({ dueAt: null, lastTouch: { channel: 'email', key, at: now, delivered: false } });
   step.emit({
@@ -64,6 +69,24 @@ export function sendEmailStep(step: Step, now: number): void {
     vars: {},
     notAfter: null,
   });
+}
+
+/**
+ * A held-out email: recorded as a ghost touch, then the sequence goes on as
+ * if it had gone out and was never opened, so the later steps' ghost touches
+ * fall when they would have. It counts for no cap and builds no real email
+ * relationship.
+ */
+function holdOutEmail(step: Step, email: EmailStep, variant: string, key: string, now: number): void {
+  recordHeldOut(
+    step,
+    'email',
+    `email "${email.id}" (variant ${variant})`,
+    { step: email.id, variant, touchKey: key },
+    now,
+  );
+  setGhost(step, { emailSent: true });
+  step.set({ phase: 'awaiting-open', dueAt: now + step.state.plan.openWindow });
 }
 
 /** The send came back: wait for an open (sent), or move on (failed). */
@@ -119,13 +142,15 @@ export function openedWithinWindow(step: Step, event: LeadEvent, opens: number, 
 /** No open within the window: LinkedIn takes over (once), unless the nurture ends with this step. */
 export function onOpenWindowClosed(step: Step, now: number): void {
   const { plan, stepIndex, lastTouch } = step.state;
-  step.record({
-    rule: 'open-window',
-    outcome: 'no-open',
-    channel: 'email',
-    reason: `email "${currentStep(step.state)?.id ?? '?'}" not opened within the ${formatDuration(plan.openWindow)} open window`,
-    data: { touchKey: lastTouch?.key ?? null },
-  });
+  // A held-out email was never there to be opened: its ghost went unanswered, in silence.
+  if (!isHeldOut(step.state, 'email'))
+    step.record({
+      rule: 'open-window',
+      outcome: 'no-open',
+      channel: 'email',
+      reason: `email "${currentStep(step.state)?.id ?? '?'}" not opened within the ${formatDuration(plan.openWindow)} open window`,
+      data: { touchKey: lastTouch?.key ?? null },
+    });
   if (stepIndex + 1 < plan.emailSteps.length) requestLinkedInConnection(step, now);
   else skipLinkedInAtTheEnd(step);
   advance(step, now);
@@ -136,7 +161,7 @@ function advance(step: Step, now: number): void {
   const nextIndex = step.state.stepIndex + 1;
   const next = step.state.plan.emailSteps[nextIndex];
   if (next === undefined) {
-    finish(step, 'completed', 'all email steps done');
+    finish(step, 'completed', 'all email steps done', now);
     return;
   }
   const score = currentScore(step.state, now);

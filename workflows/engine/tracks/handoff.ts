@@ -146,7 +146,7 @@ export function onSales(step: Step, sales: SalesAction, now: number): void {
       onTimer(step, now);
       return;
     case 'close':
-      finish(step, 'completed', `closed by ${sales.by}: ${sales.reason}`);
+      finish(step, 'completed', `closed by ${sales.by}: ${sales.reason}`, now);
       return;
   }
 }

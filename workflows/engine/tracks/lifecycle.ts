@@ -13,7 +13,7 @@ import { leaveAudience } from './retargeting';
  * completion.
  */
 export function onStart(step: Step, now: number): void {
-  const plan = step.state.plan;
+  const { plan, arm } = step.state;
   const first = plan.emailSteps[0];
   step.record({
     rule: 'enrollment',
@@ -21,7 +21,15 @@ export function onStart(step: Step, now: number): void {
     reason: `enrolled on plan ${plan.id} v${String(plan.version)}; first email "${first?.id ?? '?'}" ${
       first === undefined || first.delay === 0 ? 'now' : `in ${formatDuration(first.delay)}`
     }`,
-    data: { planId: plan.id, planVersion: plan.version, timezone: step.state.profile.timezone },
+    data: {
+      planId: plan.id,
+      planVersion: plan.version,
+      timezone: step.state.profile.timezone,
+      // The arm is on the timeline from the first decision (none for a plan without arms).
+      ...(arm === undefined
+        ? {}
+        : { arm: arm.id, experimentId: arm.experimentId, armChannels: arm.channels.join(',') }),
+    },
   });
   step.set({ phase: 'scheduled', stepIndex: 0, dueAt: now + (first?.delay ?? 0) });
   onTimer(step, now);
@@ -83,15 +91,15 @@ export function stopEverything(
   const hadTask = step.state.linkedinTaskKey !== null;
   step.set({ status, phase: 'finished', dueAt: null, pendingSms: null, pause: null });
   if (hadTask) step.emit({ type: 'cancel-linkedin-tasks', reason });
-  leaveAudience(step, reason);
+  leaveAudience(step, reason, now);
   step.emit({ type: 'record-suppression', reason, source });
   step.emit({ type: 'notify-crm', kind: status, reason });
   step.record({ rule: 'suppression', outcome: status, reason, data: { at: new Date(now).toISOString() } });
 }
 
-export function finish(step: Step, status: 'completed', reason: string): void {
+export function finish(step: Step, status: 'completed', reason: string, now: number): void {
   if (step.state.linkedinTaskKey !== null) step.emit({ type: 'cancel-linkedin-tasks', reason });
   step.set({ status, phase: 'finished', dueAt: null, pendingSms: null, pause: null, handoff: null });
-  leaveAudience(step, reason);
+  leaveAudience(step, reason, now);
   step.record({ rule: 'lifecycle', outcome: status, reason });
 }

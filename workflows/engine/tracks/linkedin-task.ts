@@ -1,6 +1,7 @@
 import { touchKey } from '../../ids';
 import type { LeadEvent } from '../../lead-event';
 import { formatDuration } from '../../rules/format-duration';
+import { isHeldOut, recordHeldOut } from '../held-out';
 import { mayTouch, recordRefusal, recordTouch } from '../may-touch';
 import type { Step } from '../step';
 
@@ -27,6 +28,18 @@ export function requestLinkedInConnection(step: Step, now: number): void {
     channel: 'linkedin',
     variant: 'a',
   });
+  if (isHeldOut(step.state, 'linkedin')) {
+    // Asked once, as a real request is; no task exists, so none is cancelled later.
+    step.set({ linkedinRequested: true });
+    recordHeldOut(
+      step,
+      'linkedin',
+      `linkedin connection request for ${ownerId}`,
+      { ownerId, taskKey: key, step: 'connect' },
+      now,
+    );
+    return;
+  }
   recordTouch(step, { channel: 'linkedin', key }, now, { linkedinRequested: true, linkedinTaskKey: key });
   step.emit({
     type: 'create-linkedin-task',

@@ -1,3 +1,4 @@
+import { ghostOf, isHeldOut, recordHeldOut, setGhost } from '../held-out';
 import { mayTouch } from '../may-touch';
 import type { Step } from '../step';
 
@@ -10,6 +11,10 @@ export function syncAudience(step: Step, now: number): void {
   const { status, audience: from, plan } = step.state;
   const allowed = mayTouch(step.state, 'retargeting', now);
   const wanted = allowed.allowed ? (plan.retargeting.audiences[status] ?? null) : null;
+  if (isHeldOut(step.state, 'retargeting')) {
+    ghostAudience(step, wanted, now);
+    return;
+  }
   if (wanted === from) return;
   step.set({ audience: wanted });
   step.emit({ type: 'set-audience', from, to: wanted });
@@ -26,7 +31,11 @@ export function syncAudience(step: Step, now: number): void {
   });
 }
 
-export function leaveAudience(step: Step, reason: string): void {
+export function leaveAudience(step: Step, reason: string, now: number): void {
+  if (isHeldOut(step.state, 'retargeting')) {
+    ghostAudience(step, null, now);
+    return;
+  }
   const from = step.state.audience;
   if (from === null) return;
   step.set({ audience: null });
@@ -37,4 +46,18 @@ export function leaveAudience(step: Step, reason: string): void {
     channel: 'retargeting',
     reason: `left audience "${from}": ${reason}`,
   });
+}
+
+/** The membership a held-out lead would have: each change a ghost touch, no platform told. */
+function ghostAudience(step: Step, wanted: string | null, now: number): void {
+  const from = ghostOf(step.state).audience;
+  if (wanted === from) return;
+  setGhost(step, { audience: wanted });
+  const what =
+    wanted === null
+      ? `leaving audience "${from ?? '?'}"`
+      : from === null
+        ? `joining audience "${wanted}"`
+        : `moving from audience "${from}" to "${wanted}"`;
+  recordHeldOut(step, 'retargeting', what, { from, to: wanted }, now);
 }

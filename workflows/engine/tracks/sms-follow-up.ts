@@ -2,6 +2,7 @@ import { touchKey } from '../../ids';
 import { formatDuration } from '../../rules/format-duration';
 import { instantOfLocal, localDateTime } from '../../rules/local-time';
 import type { TouchResult } from '../inputs';
+import { isHeldOut, recordHeldOut } from '../held-out';
 import { mayTouch, recordRefusal, recordTouch } from '../may-touch';
 import type { Step } from '../step';
 
@@ -81,6 +82,19 @@ function trySms(step: Step, now: number): void {
   const count = smsCount + 1;
   const name = `follow-up-${String(count)}`;
   const key = touchKey({ workflowId, planVersion: plan.version, step: name, channel: 'sms', variant: 'a' });
+  if (isHeldOut(step.state, 'sms')) {
+    // Counted like a sent one (smsCount), so the next ghost gets the next name; no cap sees it.
+    step.set({ pendingSms: null, smsCount: count });
+    const what = `sms ${name} (follow-up to the ${pending.trigger}, at ${localTime} ${timezone}, inside ${window})`;
+    recordHeldOut(
+      step,
+      'sms',
+      what,
+      { ...gate.window, step: name, touchKey: key, trigger: pending.trigger },
+      now,
+    );
+    return;
+  }
   recordTouch(step, { channel: 'sms', key }, now, { pendingSms: null, smsCount: count });
   step.emit({
     type: 'send',
