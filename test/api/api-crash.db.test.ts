@@ -181,7 +181,7 @@ async function relayAfterTheLease(): Promise<number> {
   const later = Date.now() + SIGNAL_CLAIM_LEASE_MS + 1_000;
   const relay = startEventRelay(
     { prisma: db.prisma, temporal: harness.env.client, logger: createLogger('silent') },
-    { intervalMs: 600_000, now: () => later },
+    { intervalMs: 600_000, now: () => later, passAtStart: false },
   );
   try {
     return await relay.runOnce();

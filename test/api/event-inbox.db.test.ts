@@ -278,7 +278,7 @@ describe('Temporal unreachable: events are still accepted into the inbox', () =>
     const later = Date.now() + 60_000;
     const relay = startEventRelay(
       { prisma: db.prisma, temporal: harness.env.client, logger: createLogger('silent') },
-      { intervalMs: 600_000, now: () => later },
+      { intervalMs: 600_000, now: () => later, passAtStart: false },
     );
     try {
       expect(await relay.runOnce()).toBe(2);
