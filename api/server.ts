@@ -6,7 +6,7 @@ import { temporalConnectionOptions } from '../config/temporal-options';
 import { PlanCatalog } from '../plans/plan-catalog';
 import type { PrismaClient } from '../prisma/generated/client';
 import { startAudienceSync } from '../activities/audiences/audience-sync';
-import { unsubscribeSecret } from '../worker/delivery-channels';
+import { unsubscribeSecret } from '../prisma/repositories/unsubscribe-secret-setting';
 import { audiencePlatforms } from './audience-platforms';
 import { createApp } from './app';
 import { startBulkJobRunner } from './enrollment/bulk-job-runner';

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Env } from '../config/env';
 import type { UnsubscribeSecret } from '../activities/unsubscribe-link';
 import type { EmailChannel, SmsChannel } from '../activities/message-channels';
@@ -7,6 +6,7 @@ import { createSendgridEmailChannel } from '../activities/providers/sendgrid-ema
 import { createSmtpEmailChannel } from '../activities/providers/smtp-email-channel';
 import { TwilioSmsChannel } from '../activities/providers/twilio-sms-channel';
 import type { PrismaClient } from '../prisma/generated/client';
+import { unsubscribeSecret } from '../prisma/repositories/unsubscribe-secret-setting';
 
 export interface DeliveryChannels {
   email: EmailChannel;
@@ -19,25 +19,6 @@ export interface DeliveryChannels {
 export function publicBaseUrl(env: Env): string {
   return env.PUBLIC_BASE_URL ?? `http://${env.HOST}:${String(env.PORT)}`;
 }
-
-/**
- * UNSUBSCRIBE_SECRET, or one generated once and kept in the database, so the
- * worker that signs links and every API process that checks them agree,
- * however many there are and wherever they run.
- */
-export async function unsubscribeSecret(env: Env, prisma: PrismaClient): Promise<UnsubscribeSecret> {
-  if (env.UNSUBSCRIBE_SECRET !== undefined) return env.UNSUBSCRIBE_SECRET;
-  await prisma.serviceSetting.createMany({
-    data: [{ name: UNSUBSCRIBE_SECRET_SETTING, value: randomBytes(32).toString('base64url') }],
-    skipDuplicates: true,
-  });
-  const stored = await prisma.serviceSetting.findUniqueOrThrow({
-    where: { name: UNSUBSCRIBE_SECRET_SETTING },
-  });
-  return stored.value;
-}
-
-const UNSUBSCRIBE_SECRET_SETTING = 'unsubscribe-secret';
 
 /** The providers configured in the environment; each channel falls back to the embedded outbox. */
 export async function deliveryChannels(env: Env, prisma: PrismaClient): Promise<DeliveryChannels> {

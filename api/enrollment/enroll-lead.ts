@@ -3,12 +3,14 @@ import { armRecordFor } from '../../experiments/assignment/lead-arm-record';
 import { insertLeadOnce } from '../../prisma/repositories/lead-repository';
 import { enrollSignal } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
+import type { nurtureWorkflow } from '../../workflows/nurture-workflow';
 import type { AppDeps } from '../app-deps';
 import { contactHashes } from '../erasure/contact-hash';
 import { nurtureInputFor } from '../nurture-input';
 import { ProblemError } from '../problem';
 import type { EnrollLead } from '../schemas/lead-schemas';
 
+/** The name the worker registers `nurtureWorkflow` under; `signalWithStart<typeof nurtureWorkflow>` types its input. */
 export const NURTURE_WORKFLOW = 'nurtureWorkflow';
 
 export interface EnrollResult {
@@ -92,7 +94,7 @@ export async function enrollLead(deps: EnrollDeps, body: EnrollLead): Promise<En
   const consents = await deps.prisma.consentChange.findMany({ where: { leadId: lead.id } });
   try {
     // Signal-with-start is idempotent on the workflow id: a running nurture just gets the signal.
-    await deps.temporal.workflow.signalWithStart(NURTURE_WORKFLOW, {
+    await deps.temporal.workflow.signalWithStart<typeof nurtureWorkflow>(NURTURE_WORKFLOW, {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [nurtureInputFor(lead, consents, storedPlan)],
