@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { startPollLoop } from '../../background/poll-loop';
 import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
 import {
@@ -414,23 +415,8 @@ async function release(deps: AudienceSyncDeps, rows: ClaimedRow[], error: string
 }
 
 /**
- * Rows left `sending` by a process that died mid-push, back to pending. The
- * table records no claim time, so this cannot tell a dead claim from a live
- * one: run it only when no runner is pushing (at the start of the only
- * process that runs the sync). A row pushed twice is harmless to the
- * platforms (adding or removing again is a no-op); it is only counted twice.
- */
-export async function requeueInFlightAudienceSyncs(prisma: PrismaClient): Promise<number> {
-  const { count } = await prisma.audienceSync.updateMany({
-    where: { status: 'sending' },
-    data: { status: 'pending' },
-  });
-  return count;
-}
-
-/**
- * Runs a pass every `intervalMs` until stopped, like the event relay: one pass
- * at a time per process, errors logged and retried on the next tick. The
+ * Runs a pass every `intervalMs` until stopped, on the shared poll loop: one
+ * pass at a time per process, errors logged and retried on the next tick. The
  * platforms' Retry-After waits are kept here between passes.
  */
 export function startAudienceSync(
@@ -438,29 +424,21 @@ export function startAudienceSync(
   intervalMs = 30_000,
 ): { stop: () => Promise<void>; runOnce: () => Promise<AudienceSyncPass> } {
   const backoff: AudienceSyncBackoff = new Map();
-  let running: Promise<unknown> | null = null;
   const runOnce = () => runAudienceSyncOnce(deps, backoff);
-  const timer = setInterval(() => {
-    if (running !== null) return;
-    running = runOnce()
-      .then((pass) => {
-        if (pass.planned + pass.synced + pass.failed + pass.skipped + pass.retrying > 0) {
-          deps.logger.info({ ...pass }, 'audience sync pass');
-        }
-      })
-      .catch((error: unknown) => {
-        deps.logger.warn({ err: error }, 'audience sync pass failed; will retry');
-      })
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running;
+  const loop = startPollLoop({
+    // One pass per interval, never again at once: a pass already pushes every
+    // batch it can, and what is left is waiting on a platform's backoff.
+    pass: async () => {
+      const pass = await runOnce();
+      if (pass.planned + pass.synced + pass.failed + pass.skipped + pass.retrying > 0) {
+        deps.logger.info({ ...pass }, 'audience sync pass');
+      }
+      return 0;
     },
-  };
+    intervalMs,
+    logger: deps.logger,
+    failure: 'audience sync pass failed; will retry',
+    passAtStart: false,
+  });
+  return { runOnce, stop: loop.stop };
 }

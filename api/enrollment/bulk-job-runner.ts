@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../config/logger';
 import type { AppDeps } from '../app-deps';
-import { startBackgroundLoop } from '../background-loop';
+import { startPollLoop } from '../../background/poll-loop';
 import { unavailableDependency } from '../dependency-unavailable';
 import { ProblemError, type ProblemIssue } from '../problem';
 import { enrollLeadSchema } from '../schemas/lead-schemas';
@@ -247,7 +247,7 @@ export function startBulkJobRunner(
   deps: RunnerDeps,
   options: BulkRunnerOptions = {},
 ): { stop: () => Promise<void> } {
-  return startBackgroundLoop({
+  return startPollLoop({
     pass: () => runBulkJobsOnce(deps, options),
     intervalMs: options.intervalMs ?? 1000,
     logger: deps.logger,

@@ -1,7 +1,7 @@
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
-import { startBackgroundLoop } from '../background-loop';
+import { startPollLoop } from '../../background/poll-loop';
 import { unavailableDependency } from '../dependency-unavailable';
 
 /**
@@ -216,7 +216,7 @@ export function startHistoryDeletionRetries(
   deps: HistoryDeps,
   intervalMs = 2_000,
 ): { stop: () => Promise<void> } {
-  return startBackgroundLoop({
+  return startPollLoop({
     // One pass per interval: what it did not finish is due again only after its backoff.
     pass: async () => {
       await retryHistoryDeletionsOnce(deps);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import type { PrismaClient } from '../../prisma/generated/client';
+import { startPollLoop } from '../../background/poll-loop';
 import { deliverOrLeave, SIGNAL_CLAIM_LEASE_MS } from './event-inbox';
 
 /** Events younger than this are left to the request that recorded them. */
@@ -20,7 +21,8 @@ export interface EventRelayOptions {
  * between recording and signalling (its claim lapses after the lease), or
  * Temporal was unreachable. Runs in every API process; the claim in
  * deliverRecorded keeps two relays (or a relay and a request) from
- * signalling one event twice.
+ * signalling one event twice. Passes run on the shared poll loop, never
+ * overlapping; `runOnce` (for tests) may run beside it.
  */
 export function startEventRelay(
   deps: { prisma: PrismaClient; temporal: Client; logger: Logger },
@@ -31,8 +33,7 @@ export function startEventRelay(
   runOnce: () => Promise<number>;
 } {
   const now = options.now ?? Date.now;
-  let running: Promise<number> | null = null;
-  async function runOnce(): Promise<number> {
+  async function relayPass(): Promise<{ tried: number; signalled: number }> {
     const at = now();
     const pending = await deps.prisma.event.findMany({
       where: {
@@ -45,36 +46,31 @@ export function startEventRelay(
       select: { source: true, externalId: true },
     });
     let tried = 0;
+    let signalled = 0;
     for (const key of pending) {
       tried += 1;
+      const attempt = await deliverOrLeave(deps, key, now);
+      if (attempt === 'signalled') signalled += 1;
       // One event that keeps failing must not hold up the others; Temporal being
       // down holds up all of them, so the pass ends there instead of waiting out
       // a deadline per event.
-      if ((await deliverOrLeave(deps, key, now)) === 'temporal-unreachable') break;
+      if (attempt === 'temporal-unreachable') break;
     }
-    return tried;
+    return { tried, signalled };
   }
-  const pass = (): void => {
-    if (running !== null) return;
-    running = runOnce()
-      .catch((error: unknown) => {
-        deps.logger.warn({ err: error }, 'event relay pass failed; will retry');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(pass, options.intervalMs ?? 5_000);
-  timer.unref();
-  // A process that starts after a crash delivers what the dead one left at once, not a
-  // whole interval later: the fault suite's crash loops killed processes before their first pass.
-  if (options.passAtStart ?? true) pass();
+  const loop = startPollLoop({
+    // A backlog (after an outage) drains pass after pass at once; events that
+    // keep failing signal nothing, so they wait for the next interval.
+    pass: async () => (await relayPass()).signalled,
+    intervalMs: options.intervalMs ?? 5_000,
+    logger: deps.logger,
+    failure: 'event relay pass failed; will retry',
+    // A process that starts after a crash delivers what the dead one left at once, not a
+    // whole interval later: the fault suite's crash loops killed processes before their first pass.
+    passAtStart: options.passAtStart ?? true,
+  });
   return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
+    runOnce: async () => (await relayPass()).tried,
+    stop: loop.stop,
   };
 }
