@@ -121,6 +121,12 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
               skipDuplicates: true,
             });
             break;
+          case 'acknowledge-handoff':
+            await tx.handoff.updateMany({
+              where: { key: effect.handoffKey, status: { in: ['open', 'escalated'] } },
+              data: { status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: effect.by },
+            });
+            break;
           case 'notify-crm':
             notificationKeys.push(effect.key);
             await tx.notification.createMany({

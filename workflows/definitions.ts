@@ -35,7 +35,12 @@ export interface SalesResult {
   handoff: HandoffContext | null;
 }
 
-/** Sales actions; the answer comes after the engine applied the action. */
+/**
+ * Sales actions; the answer comes after the engine applied the action and its
+ * effects wrote the records (an ack marks the hand-off row acknowledged), so
+ * `temporal workflow update execute --name sales --input '{"action":"ack","by":"rep-7"}'`
+ * does what `POST /v1/leads/:id/handoff/ack` does.
+ */
 export const salesUpdate = defineUpdate<SalesResult, [SalesRequest]>('sales');
 
 export interface NurtureView {

@@ -15,6 +15,7 @@ import {
   type SalesResult,
 } from '../../workflows/definitions';
 import { suppressionKey } from '../../workflows/ids';
+import { suppressionReason } from '../../workflows/engine/tracks/lifecycle';
 import { leadEventSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
@@ -161,18 +162,21 @@ export function leadsRouter(deps: AppDeps): Router {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(suppressSchema, req, 'body');
     const lead = await leadOr404(id);
-    // Recorded first: a send that is retrying finds it and does not go out.
-    await deps.prisma.suppression.createMany({
-      data: [{ key: suppressionKey(lead.workflowId), leadId: id, reason: body.reason, source: body.source }],
-      skipDuplicates: true,
-    });
-    await cancelOpenTasksForLead(deps.prisma, id, `suppressed by ${body.source}: ${body.reason}`);
+    // The engine's effect records the suppression and cancels open tasks; the signal
+    // itself cancels a send in flight. Only a lead with no nurture running has no
+    // engine to do it, so the route records it then.
     let delivered = true;
     try {
       await deps.temporal.workflow.getHandle(lead.workflowId).signal(suppressSignal, body);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       delivered = false;
+      const reason = suppressionReason(body.source, body.reason);
+      await deps.prisma.suppression.createMany({
+        data: [{ key: suppressionKey(lead.workflowId), leadId: id, reason, source: body.source }],
+        skipDuplicates: true,
+      });
+      await cancelOpenTasksForLead(deps.prisma, id, reason);
     }
     res.status(202).json({ leadId: id, suppressed: true, delivered });
   });
@@ -189,11 +193,8 @@ export function leadsRouter(deps: AppDeps): Router {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
     const body = parseRequest(ackRequestSchema, req, 'body');
     const lead = await leadOr404(id);
+    // The update answers once the engine's effect has marked the hand-off row acknowledged.
     const result = await sales(lead.workflowId, { action: 'ack', by: body.by });
-    await deps.prisma.handoff.updateMany({
-      where: { leadId: id, status: { in: ['open', 'escalated'] } },
-      data: { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: body.by },
-    });
     res.json({ leadId: id, ...result });
   });
 

@@ -344,3 +344,44 @@ describe('health', () => {
     });
   });
 });
+
+describe('one writer: the routes signal, the engine writes', () => {
+  test('POST /handoff then /handoff/ack: the row is opened and acknowledged by the engine', async () => {
+    const id = uniqueLeadId('api');
+    expect((await call('POST', '/v1/leads', lead(id))).status).toBe(201);
+    const opened = await call('POST', `/v1/leads/${id}/handoff`, { by: 'rep-7', note: 'asked for a call' });
+    expect(opened.status).toBe(200);
+    expect((await db.prisma.handoff.findMany({ where: { leadId: id } })).map((h) => h.status)).toEqual([
+      'open',
+    ]);
+    const acked = await call('POST', `/v1/leads/${id}/handoff/ack`, { by: 'rep-7' });
+    expect(acked.status).toBe(200);
+    // The update answers after the effect: no waiting needed.
+    const rows = await db.prisma.handoff.findMany({ where: { leadId: id } });
+    expect(rows.map((h) => [h.status, h.acknowledgedBy])).toEqual([['acknowledged', 'rep-7']]);
+  });
+
+  test('POST /suppress on a running nurture: the engine records the suppression once', async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    const reply = await call('POST', `/v1/leads/${id}/suppress`, { reason: 'asked to stop', source: 'ops' });
+    expect(reply).toMatchObject({ status: 202, body: { suppressed: true, delivered: true } });
+    const rows = await eventually(
+      () => db.prisma.suppression.findMany({ where: { leadId: id } }),
+      (found) => found.length > 0,
+    );
+    expect(rows.map((r) => [r.reason, r.source])).toEqual([['suppressed by ops: asked to stop', 'ops']]);
+    await harness.env.client.workflow.getHandle(`nurture-${id}`).result();
+  });
+
+  test('POST /suppress when no nurture runs: the route records it, as no engine can', async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    await harness.env.client.workflow.getHandle(`nurture-${id}`).terminate('test: nurture gone');
+    const reply = await call('POST', `/v1/leads/${id}/suppress`, { reason: 'asked to stop', source: 'ops' });
+    expect(reply).toMatchObject({ status: 202, body: { suppressed: true, delivered: false } });
+    expect((await db.prisma.suppression.findMany({ where: { leadId: id } })).map((r) => r.reason)).toEqual([
+      'suppressed by ops: asked to stop',
+    ]);
+  });
+});

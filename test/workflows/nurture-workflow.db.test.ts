@@ -241,15 +241,20 @@ describe('nurture workflow on the time-skipping server (real activities, real da
 
   test('sales hand-off is an update that answers with its context; ack, then resume restarts the touches', async () => {
     await withWorker(async (h) => {
-      const { handle } = await start(h);
+      const { leadId, handle } = await start(h);
       await settled(handle);
       const result = await handle.executeUpdate(salesUpdate, {
         args: [{ action: 'handoff', by: 'rep-7', note: 'call me' }],
       });
       expect(result.handoff).toMatchObject({ reason: 'requested by rep-7: call me', ownerId: 'rep-7' });
+      // Straight to Temporal, as `temporal workflow update` would: the engine's effect writes the row.
       const acked = await handle.executeUpdate(salesUpdate, { args: [{ action: 'ack', by: 'rep-7' }] });
       expect(acked.handoff).not.toBeNull();
       expect((await handle.query(fullStateQuery)).handoff?.status).toBe('acknowledged');
+      const rows = await db.prisma.handoff.findMany({ where: { leadId } });
+      expect(rows.map((row) => [row.status, row.acknowledgedBy, row.acknowledgedAt !== null])).toEqual([
+        ['acknowledged', 'rep-7', true],
+      ]);
       await handle.executeUpdate(salesUpdate, { args: [{ action: 'resume', by: 'rep-7' }] });
       const resumed = await settled(handle);
       expect(resumed.pause).toBeNull();

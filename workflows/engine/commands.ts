@@ -115,6 +115,8 @@ export type NurtureCommand =
   | { type: 'set-audience'; from: string | null; to: string | null }
   | { type: 'open-handoff'; context: HandoffContext; key: string }
   | { type: 'escalate-handoff'; key: string; backupOwner: string; context: HandoffContext }
+  /** Written by the effect, whoever sent the ack (the API or `temporal workflow update`). */
+  | { type: 'acknowledge-handoff'; handoffKey: string; by: string }
   | { type: 'notify-crm'; kind: 'suppressed' | 'converted' | 'handoff' | 'opted-out'; reason: string }
   | { type: 'record-suppression'; reason: string; source: string }
   | { type: 'record-consent'; channel: ConsentChannel; granted: boolean; source: string; at: number }

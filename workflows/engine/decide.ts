@@ -7,7 +7,7 @@ import { isActive } from './status';
 import { Step } from './step';
 import { onEmailResult } from './tracks/email-sequence';
 import { onSales } from './tracks/handoff';
-import { onStart, pauseForAccount, stopEverything } from './tracks/lifecycle';
+import { onStart, pauseForAccount, stopEverything, suppressionReason } from './tracks/lifecycle';
 import { syncAudience } from './tracks/retargeting';
 import { onSmsResult } from './tracks/sms-follow-up';
 import { onTimer } from './wake-up';
@@ -39,7 +39,7 @@ export function decide(state: NurtureState, input: NurtureInput, now: number): D
       onSales(step, input.sales, now);
       break;
     case 'suppress':
-      stopEverything(step, now, 'suppressed', `suppressed by ${input.source}: ${input.reason}`, input.source);
+      stopEverything(step, now, 'suppressed', suppressionReason(input.source, input.reason), input.source);
       break;
     case 'account-pause':
       pauseForAccount(step, input.byLeadId, input.reason);

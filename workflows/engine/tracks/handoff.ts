@@ -129,6 +129,7 @@ export function onSales(step: Step, sales: SalesAction, now: number): void {
     case 'ack':
       if (handoff === null || handoff.status === 'acknowledged') return;
       step.set({ handoff: { ...handoff, status: 'acknowledged' } });
+      step.emit({ type: 'acknowledge-handoff', handoffKey: handoff.key, by: sales.by });
       step.record({
         rule: 'replies',
         outcome: 'acknowledged',

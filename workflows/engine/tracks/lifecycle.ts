@@ -75,6 +75,11 @@ export function onMeetingCanceled(step: Step, event: LeadEvent): void {
   );
 }
 
+/** The suppression's reason as its record and the timeline give it, whoever records it. */
+export function suppressionReason(source: string, reason: string): string {
+  return `suppressed by ${source}: ${reason}`;
+}
+
 /**
  * Rule 4: every channel stops at once. Timers are cleared with the state
  * (the workflow has nothing left to wait for), audiences left, open LinkedIn
