@@ -3,6 +3,7 @@ import type { InputJsonObject } from '../prisma/generated/internal/prismaNamespa
 import { cancelOpenTasksForLead } from '../prisma/repositories/linkedin-task-repository';
 import { suppressionKey } from '../workflows/ids';
 import type { ApplyEffectsInput } from '../workflows/activity-contract';
+import { consentRefusalsTotal, decisionsTotal, handoffSlaBreachesTotal } from '../metrics/service-metrics';
 import { renderTemplate } from './render-template';
 
 /**
@@ -16,9 +17,13 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
   return async function applyEffects(input: ApplyEffectsInput): Promise<{ notificationKeys: string[] }> {
     const at = new Date(input.at);
     const notificationKeys: string[] = [];
+    // Counted once the transaction commits, and only for rows this attempt inserted.
+    let recorded: { rule: string; outcome: string; channel: string | null }[] = [];
+    let breaches = 0;
     await deps.prisma.$transaction(async (tx) => {
       if (input.decisions.length > 0) {
-        await tx.decision.createMany({
+        const inserted = await tx.decision.createManyAndReturn({
+          select: { key: true },
           data: input.decisions.map((d) => ({
             key: d.key,
             leadId: input.leadId,
@@ -31,6 +36,8 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
           })),
           skipDuplicates: true,
         });
+        const insertedKeys = new Set(inserted.map((row) => row.key));
+        recorded = input.decisions.filter((d) => insertedKeys.has(d.key));
       }
       for (const effect of input.effects) {
         switch (effect.type) {
@@ -99,11 +106,12 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
               skipDuplicates: true,
             });
             break;
-          case 'escalate-handoff':
-            await tx.handoff.updateMany({
+          case 'escalate-handoff': {
+            const escalated = await tx.handoff.updateMany({
               where: { key: effect.key, status: 'open' },
               data: { status: 'escalated', escalatedAt: at, escalatedTo: effect.backupOwner },
             });
+            breaches += escalated.count;
             notificationKeys.push(effect.key + ':alert');
             await tx.notification.createMany({
               data: [
@@ -121,6 +129,7 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
               skipDuplicates: true,
             });
             break;
+          }
           case 'acknowledge-handoff':
             await tx.handoff.updateMany({
               where: { key: effect.handoffKey, status: { in: ['open', 'escalated'] } },
@@ -161,8 +170,22 @@ export function createApplyEffects(deps: { prisma: PrismaClient }) {
         }
       }
     });
+    countRecorded(recorded, breaches);
     return { notificationKeys };
   };
+}
+
+function countRecorded(
+  decisions: { rule: string; outcome: string; channel: string | null }[],
+  handoffSlaBreaches: number,
+): void {
+  for (const d of decisions) {
+    decisionsTotal.inc({ rule: d.rule, outcome: d.outcome });
+    if (d.rule === 'consent' && d.outcome === 'skipped' && d.channel !== null) {
+      consentRefusalsTotal.inc({ channel: d.channel });
+    }
+  }
+  if (handoffSlaBreaches > 0) handoffSlaBreachesTotal.inc(handoffSlaBreaches);
 }
 
 async function renderForLead(

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PrismaClient, Touch } from '../prisma/generated/client';
+import { touchesTotal, touchRetriesTotal } from '../metrics/service-metrics';
 import type { SendTouchInput, TouchOutcome } from '../workflows/activity-contract';
 import { leadEventTypeSchema } from '../workflows/lead-event';
 import {
@@ -76,7 +77,12 @@ export function createSendTouch(deps: SendTouchDeps) {
     }
     if (touch.status === 'failed')
       return { outcome: 'failed', reason: touch.failureReason ?? 'failed earlier' };
-    const seen: Claim = { key: touch.key, status: touch.status, attemptedAt: touch.attemptedAt };
+    const seen: Claim = {
+      key: touch.key,
+      status: touch.status,
+      attemptedAt: touch.attemptedAt,
+      channel: touch.channel,
+    };
     const unknownOutcome = touch.status === CALLING;
 
     const context = {
@@ -129,7 +135,7 @@ export function createSendTouch(deps: SendTouchDeps) {
     // The claim: only the attempt that moves the row from what it read to
     // `calling` may call the provider. A stalled attempt that Temporal already
     // replaced finds the row changed and stops here instead of sending again.
-    const mine: Claim = { key: touch.key, status: CALLING, attemptedAt: new Date() };
+    const mine: Claim = { key: touch.key, status: CALLING, attemptedAt: new Date(), channel: touch.channel };
     const claimed = await prisma.touch.updateMany({
       where: { key: seen.key, status: seen.status, attemptedAt: seen.attemptedAt },
       data: { status: CALLING, attemptedAt: mine.attemptedAt },
@@ -152,6 +158,8 @@ interface Claim {
   key: string;
   status: string;
   attemptedAt: Date | null;
+  /** For the metrics: counted where the outcome is first written. */
+  channel: string;
 }
 
 const claimed = (claim: Claim) => ({ key: claim.key, status: claim.status, attemptedAt: claim.attemptedAt });
@@ -180,7 +188,12 @@ async function reconcileEarlierCall(
     if (message.channel === 'email') return (await deps.email.reconcile?.(message.email, attempt)) ?? null;
     return (await deps.sms.reconcile?.(message.sms, attempt)) ?? null;
   } catch (error) {
-    const seen = { key: touch.key, status: touch.status, attemptedAt: touch.attemptedAt };
+    const seen = {
+      key: touch.key,
+      status: touch.status,
+      attemptedAt: touch.attemptedAt,
+      channel: touch.channel,
+    };
     throw await asActivityFailure(deps.prisma, seen, error, { keepCalling: true });
   }
 }
@@ -197,6 +210,7 @@ async function record(prisma: PrismaClient, claim: Claim, result: SendOutcome): 
     },
   });
   if (count === 0) return outcomeRecordedBy(prisma, claim.key);
+  touchesTotal.inc({ channel: claim.channel, outcome: 'sent' });
   return {
     outcome: 'sent',
     providerMessageId: result.providerMessageId,
@@ -236,6 +250,7 @@ async function asActivityFailure(
     if (!error.outcomeUnknown && options.keepCalling !== true) {
       await prisma.touch.updateMany({ where: claimed(claim), data: { status: 'sending' } });
     }
+    touchRetriesTotal.inc({ channel: claim.channel, kind: 'transient' });
     return ApplicationFailure.create({
       type: TransientProviderError.type,
       message: error.message,
@@ -246,6 +261,7 @@ async function asActivityFailure(
     if (options.keepCalling !== true) {
       await prisma.touch.updateMany({ where: claimed(claim), data: { status: 'sending' } });
     }
+    touchRetriesTotal.inc({ channel: claim.channel, kind: 'configuration' });
     return ApplicationFailure.create({
       type: ProviderConfigurationError.type,
       message: `provider configuration: ${error.message}`,
@@ -253,10 +269,11 @@ async function asActivityFailure(
     });
   }
   if (error instanceof PermanentProviderError) {
-    await prisma.touch.updateMany({
+    const { count } = await prisma.touch.updateMany({
       where: claimed(claim),
       data: { status: 'failed', failureReason: `provider refused the request: ${error.message}` },
     });
+    if (count > 0) touchesTotal.inc({ channel: claim.channel, outcome: 'failed' });
     return ApplicationFailure.create({
       type: PermanentProviderError.type,
       message: error.message,
@@ -272,6 +289,7 @@ async function fail(prisma: PrismaClient, claim: Claim, reason: string): Promise
     data: { status: 'failed', failureReason: reason },
   });
   if (count === 0) return outcomeRecordedBy(prisma, claim.key);
+  touchesTotal.inc({ channel: claim.channel, outcome: 'failed' });
   return { outcome: 'failed', reason };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
+import { httpRequestDuration } from '../metrics/service-metrics';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
 import { loggedPath } from './logged-path';
@@ -12,6 +13,7 @@ import { rateLimitPerKey } from './auth/rate-limit';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
+import { metricsRouter } from './routes/metrics';
 import { leadsRouter } from './routes/leads';
 import { outboxRouter } from './routes/outbox';
 import { plansRouter } from './routes/plans';
@@ -36,6 +38,9 @@ export function createApp(deps: AppDeps): Express {
     app.set('trust proxy', Number.isInteger(hops) ? hops : deps.trustProxy);
   }
 
+  const failedAuth = failedAuthLimit(
+    deps.failedAuthPerMinute === undefined ? {} : { perMinute: deps.failedAuthPerMinute },
+  );
   app.use(apiSecurityHeaders);
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -44,15 +49,14 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       deps.logger.info(
-        {
-          requestId,
-          method: req.method,
-          path: loggedPath(req.path),
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
+        { requestId, method: req.method, path: loggedPath(req.path), status: res.statusCode, ms },
         'request',
+      );
+      httpRequestDuration.observe(
+        { method: req.method, route: routePattern(req), status: String(res.statusCode) },
+        ms / 1000,
       );
     });
     next();
@@ -70,12 +74,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseNul);
 
   app.use(healthRouter(deps));
+  // Scrapers send a key with the read scope (Prometheus: `authorization: {credentials_file: …}`);
+  // METRICS_PORT serves the same text without one, on its own listener.
+  app.use('/metrics', failedAuth.guard, authenticate(deps.prisma, { onFailure: failedAuth.recordFailure }));
+  app.use(metricsRouter({ guarded: true }));
   app.use(unsubscribeRouter(deps));
   app.use(docsRouter(document));
   // Everything under /v1 needs an API key; each route names the scope it needs.
-  const failedAuth = failedAuthLimit(
-    deps.failedAuthPerMinute === undefined ? {} : { perMinute: deps.failedAuthPerMinute },
-  );
   app.use(
     '/v1',
     failedAuth.guard,
@@ -93,4 +98,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The route's pattern (`/v1/leads/:id`), never the path itself: ids would make a label per lead. */
+function routePattern(req: Request): string {
+  const route = req.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? req.baseUrl + route.path : 'unmatched';
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import type { Express } from 'express';
 import type { Env } from '../config/env';
 import type { Logger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-options';
@@ -12,6 +13,8 @@ import { createApp } from './app';
 import { startBulkJobRunner } from './enrollment/bulk-job-runner';
 import { startHistoryDeletionRetries } from './erasure/history-deletion';
 import { startEventRelay } from './inbox/event-relay';
+import { startMetricsServer } from '../metrics/metrics-server';
+import { registerDatabaseGauges } from './routes/metrics';
 
 export interface RunningApi {
   url: string;
@@ -74,23 +77,20 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     logger,
   });
   const historyDeletions = startHistoryDeletionRetries({ prisma, temporal, logger });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
-      if (error === undefined) resolve(listening);
-      else reject(error);
-    });
-  });
+  registerDatabaseGauges(prisma);
+  const server = await listen(app, env.PORT, env.HOST);
   const url = `http://${env.HOST}:${env.PORT}`;
   logger.info({ url }, 'api listening');
+  const metricsServer =
+    env.METRICS_PORT === undefined ? null : await startMetricsServer(env.METRICS_PORT, env.HOST);
+  if (env.METRICS_PORT !== undefined) {
+    logger.info({ url: `http://${env.HOST}:${String(env.METRICS_PORT)}/metrics` }, 'metrics listening');
+  }
   return {
     url,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await close(server);
+      await metricsServer?.stop();
       await relay.stop();
       await bulkJobs.stop();
       await historyDeletions.stop();
@@ -98,4 +98,22 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
       await connection.close();
     },
   };
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, host, (error?: Error) => {
+      if (error === undefined) resolve(listening);
+      else reject(error);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

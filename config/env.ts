@@ -46,6 +46,10 @@ const allowList = z.string().transform((text, ctx): AllowEntry[] => {
 export const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** A second listener on HOST serving only /metrics, without a key, for a scraper on a private network. */
+  METRICS_PORT: z.preprocess(emptyAsUndefined, port.optional()),
+  /** Temporal's SDK metrics (Core runtime: slots, sticky cache, schedule-to-start) in Prometheus text on HOST. */
+  TEMPORAL_METRICS_PORT: z.preprocess(emptyAsUndefined, port.optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z.preprocess(

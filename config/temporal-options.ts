@@ -31,3 +31,25 @@ export function temporalConnectionOptions(env: Env): TemporalConnectionOptions {
   if (env.TEMPORAL_API_KEY !== undefined) options.apiKey = env.TEMPORAL_API_KEY;
   return options;
 }
+
+/**
+ * The SDK runtime's telemetry: with TEMPORAL_METRICS_PORT, Core's own metrics
+ * (task slots, sticky cache, schedule-to-start latency) are served in
+ * Prometheus text at HOST:port/metrics, beside the service's own /metrics.
+ */
+export function temporalRuntimeTelemetry(env: Pick<Env, 'HOST' | 'TEMPORAL_METRICS_PORT'>): {
+  telemetryOptions?: { metrics: { prometheus: { bindAddress: string; countersTotalSuffix: boolean } } };
+} {
+  if (env.TEMPORAL_METRICS_PORT === undefined) return {};
+  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  return {
+    telemetryOptions: {
+      metrics: {
+        prometheus: {
+          bindAddress: `${host}:${String(env.TEMPORAL_METRICS_PORT)}`,
+          countersTotalSuffix: true,
+        },
+      },
+    },
+  };
+}

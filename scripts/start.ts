@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadEnv } from '../config/env';
 import { createLogger } from '../config/logger';
-import { temporalAddress } from '../config/temporal-options';
+import { temporalAddress, temporalRuntimeTelemetry } from '../config/temporal-options';
 import { startApi } from '../api/server';
 import { createPrismaClient } from '../prisma/database';
 import { startEmbeddedDatabase } from '../prisma/embedded-database';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const keyFile = env.DATABASE_URL === undefined ? await ensureLocalApiKey(prisma, dataDir) : null;
   // This process owns its signals and stops the worker itself, in order (the SDK
   // would otherwise shut the worker down on SIGINT/SIGTERM/SIGQUIT/SIGUSR2 on its own).
-  Runtime.install({ shutdownSignals: [] });
+  Runtime.install({ shutdownSignals: [], ...temporalRuntimeTelemetry(env) });
   // The SDK's worker rides out a Temporal outage by itself (it retries its polls);
   // should it fail anyway, it is started again like the dev server.
   const worker = await supervise({

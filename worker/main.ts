@@ -3,9 +3,12 @@
  * are given by TEMPORAL_ADDRESS and DATABASE_URL. `npm start` runs it in-process.
  */
 import { writeFileSync } from 'node:fs';
+import { Runtime } from '@temporalio/worker';
 import { loadEnv } from '../config/env';
+import { temporalRuntimeTelemetry } from '../config/temporal-options';
 import { createLogger } from '../config/logger';
 import { createPrismaClient } from '../prisma/database';
+import { startMetricsServer } from '../metrics/metrics-server';
 import { startWorker } from './run-worker';
 
 /** Touched while the worker runs; the container health check reads its age. */
@@ -17,7 +20,11 @@ async function main(): Promise<void> {
   if (env.DATABASE_URL === undefined)
     throw new Error('DATABASE_URL is required to run the worker on its own');
   const prisma = createPrismaClient(env.DATABASE_URL);
+  Runtime.install(temporalRuntimeTelemetry(env));
   const worker = await startWorker(env, prisma, logger);
+  // The activities' counters (touches, decisions) live in this process: served here.
+  const metrics =
+    env.METRICS_PORT === undefined ? null : await startMetricsServer(env.METRICS_PORT, env.HOST);
   const beat = (): void => {
     writeFileSync(HEARTBEAT_FILE, new Date().toISOString());
   };
@@ -25,6 +32,7 @@ async function main(): Promise<void> {
   const heartbeat = setInterval(beat, 10_000);
   // The SDK's worker shuts down on SIGINT/SIGTERM by itself and lets running activities finish.
   await worker.done;
+  await metrics?.stop();
   clearInterval(heartbeat);
   await prisma.$disconnect();
 }

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PlanCatalog } from '../../plans/plan-catalog';
+import { eventsTotal } from '../../metrics/service-metrics';
 import type { PrismaClient } from '../../prisma/generated/client';
 import type { InputJsonObject } from '../../prisma/generated/internal/prismaNamespace';
 import { leadEventSignal } from '../../workflows/definitions';
@@ -67,7 +68,10 @@ export async function recordEvent(
     skipDuplicates: true,
   });
   await recordConversionOf(deps, key);
-  if (count === 1) return { duplicate: false, leadId: event.leadId };
+  if (count === 1) {
+    eventsTotal.inc({ type: event.type, source: event.source });
+    return { duplicate: false, leadId: event.leadId };
+  }
   const stored = await prisma.event.findUniqueOrThrow({
     where: { source_externalId: key },
     select: { leadId: true },

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { MAX_TOKEN_LENGTH, UNSUBSCRIBE_TOKEN_SHAPE } from '../../activities/unsubscribe-link';
-import { json, problem, problemContent } from './openapi-parts';
+import { json, problem, problemContent, v1 } from './openapi-parts';
 
 /** The routes outside /v1: the unsubscribe links, health checks and provider webhooks. */
 export function registerPublicPaths(registry: OpenAPIRegistry): void {
@@ -14,6 +14,19 @@ export function registerPublicPaths(registry: OpenAPIRegistry): void {
       responses: { 200: json('Ready.'), 503: json('Not ready.') },
     });
   }
+  v1(registry, {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics of this process',
+    description:
+      'Prometheus text format 0.0.4: touches, decisions, events, webhook verification failures, hand-off SLA ' +
+      'breaches, consent refusals, inbox backlog, bulk rows pending, HTTP durations. `METRICS_PORT` serves the ' +
+      'same text without a key on its own listener.',
+    scopes: ['read'],
+    responses: {
+      200: { description: 'The metrics.', content: { 'text/plain': { schema: { type: 'string' } } } },
+    },
+  });
   registerWebhooks(registry);
 }
 

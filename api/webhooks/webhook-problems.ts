@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { webhookVerificationFailuresTotal } from '../../metrics/service-metrics';
 import { ProblemError, validationProblem } from '../problem';
 import type { ProviderSource } from './provider-event';
 
@@ -25,6 +26,11 @@ const PROVIDER_NAMES: Record<ProviderSource, string> = {
   postmark: 'Postmark',
 };
 
+/** Every refusal of an unverifiable request is counted where its problem is made. */
+function countRefusal(source: ProviderSource, reason: string): void {
+  webhookVerificationFailuresTotal.inc({ provider: source, reason });
+}
+
 export function providerName(source: ProviderSource): string {
   return PROVIDER_NAMES[source];
 }
@@ -39,6 +45,7 @@ export function notConfigured(source: ProviderSource, variables: readonly string
 }
 
 export function missingSignature(source: ProviderSource, what: string): ProblemError {
+  countRefusal(source, 'signature-missing');
   return new ProblemError(
     401,
     'webhook-signature-missing',
@@ -48,6 +55,7 @@ export function missingSignature(source: ProviderSource, what: string): ProblemE
 }
 
 export function invalidSignature(source: ProviderSource): ProblemError {
+  countRefusal(source, 'signature-invalid');
   return new ProblemError(
     401,
     'webhook-signature-invalid',
@@ -57,6 +65,7 @@ export function invalidSignature(source: ProviderSource): ProblemError {
 }
 
 export function staleSignature(source: ProviderSource, maxAgeMs: number): ProblemError {
+  countRefusal(source, 'signature-stale');
   return new ProblemError(
     401,
     'webhook-signature-stale',
@@ -66,6 +75,7 @@ export function staleSignature(source: ProviderSource, maxAgeMs: number): Proble
 }
 
 export function replayedSignature(source: ProviderSource): ProblemError {
+  countRefusal(source, 'signature-replayed');
   return new ProblemError(
     403,
     'webhook-signature-replayed',
@@ -75,6 +85,7 @@ export function replayedSignature(source: ProviderSource): ProblemError {
 }
 
 export function missingCredentials(source: ProviderSource): ProblemError {
+  countRefusal(source, 'credentials-missing');
   return new ProblemError(
     401,
     'webhook-credentials-missing',
@@ -84,6 +95,7 @@ export function missingCredentials(source: ProviderSource): ProblemError {
 }
 
 export function invalidCredentials(source: ProviderSource): ProblemError {
+  countRefusal(source, 'credentials-invalid');
   return new ProblemError(
     401,
     'webhook-credentials-invalid',

@@ -12,6 +12,7 @@ const SOURCE_FOLDERS = [
   'background',
   'config',
   'experiments',
+  'metrics',
   'plans',
   'prisma',
   'replies',

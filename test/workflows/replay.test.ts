@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { metricsRegistry } from '../../metrics/service-metrics';
 import { workflowBundle } from '../support/temporal-test-env';
 
 /**
@@ -25,4 +26,15 @@ test.each(files)('%s replays without nondeterminism', async (file) => {
   await expect(
     Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file),
   ).resolves.toBeUndefined();
+});
+
+test('replaying every recorded history changes no metric: counters move in activities and the API only', async () => {
+  const before = await metricsRegistry.getMetricsAsJSON();
+  for (const file of files) {
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as object,
+    );
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+  }
+  expect(await metricsRegistry.getMetricsAsJSON()).toEqual(before);
 });
