@@ -1,9 +1,10 @@
-import type { DecisionRow, TouchOutcome } from './activity-contract';
+import type { DecisionRow, SendTouchInput, TouchOutcome } from './activity-contract';
 import type { Effect, NurtureCommand } from './engine/commands';
 import type { TouchResult } from './engine/inputs';
-import type { NurtureState } from './engine/state';
+import { initialState, type NurtureState, type RulesVersion } from './engine/state';
 import { nextWakeUp } from './engine/wake-up';
 import { decisionKey, effectKey } from './ids';
+import type { NurtureWorkflowInput } from './nurture-workflow';
 
 /*
  * The pure parts of the nurture workflow's loop, shared with the in-process
@@ -11,6 +12,26 @@ import { decisionKey, effectKey } from './ids';
  * for a step, what it feeds back after a send, and when it wakes up. Both
  * drive the engine through these, so a simulation cannot drift from a run.
  */
+
+/** A fresh nurture's state from the workflow's input, as of its first moment. */
+export function startStateOf(
+  input: Pick<NurtureWorkflowInput, 'leadId' | 'plan' | 'profile' | 'consent' | 'arm'>,
+  run: { workflowId: string; rulesVersion: RulesVersion },
+  now: number,
+): NurtureState {
+  return initialState(
+    {
+      leadId: input.leadId,
+      workflowId: run.workflowId,
+      plan: input.plan,
+      profile: input.profile,
+      consent: input.consent,
+      rulesVersion: run.rulesVersion,
+      arm: input.arm,
+    },
+    now,
+  );
+}
 
 export type SendCommand = Extract<NurtureCommand, { type: 'send' }>;
 
@@ -26,8 +47,8 @@ export interface StepRecords {
 
 /**
  * Numbers the decisions and effects of one step in command order from the
- * state's counter: the numbers are their keys, so a retried activity writes
- * nothing twice. Hand-offs keep the key the engine gave them (one row per
+ * state's counter: the numbers are their keys (under the state's workflow
+ * id, the run's own), so a retried activity writes nothing twice. Hand-offs keep the key the engine gave them (one row per
  * hand-off, escalation included).
  */
 export function recordsOf(
@@ -73,6 +94,24 @@ export function recordsOf(
     }
   }
   return { state: { ...state, decisionCount: sequence }, decisions, effects, sends, accountPauses };
+}
+
+/** What `sendTouch` is asked for one send command. */
+export function sendInputOf(state: NurtureState, command: SendCommand): SendTouchInput {
+  return {
+    channel: command.channel,
+    touchKey: command.touchKey,
+    leadId: state.leadId,
+    workflowId: state.workflowId,
+    planId: state.plan.id,
+    planVersion: state.plan.version,
+    step: command.step,
+    variant: command.variant,
+    subject: command.subject,
+    body: command.body,
+    vars: command.vars,
+    notAfter: command.notAfter === null ? null : new Date(command.notAfter).toISOString(),
+  };
 }
 
 /** A send's outcome as the engine's next input. */

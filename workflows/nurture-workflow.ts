@@ -28,7 +28,6 @@ import type { NurtureCommand } from './engine/commands';
 import { decide } from './engine/decide';
 import type { NurtureInput } from './engine/inputs';
 import {
-  initialState,
   type ConsentState,
   type LeadArm,
   type LeadProfile,
@@ -39,7 +38,14 @@ import { isActive, type NurtureStatus } from './engine/status';
 import { handoffContext } from './engine/tracks/handoff';
 import { viewOf } from './engine/view';
 import { nextWakeUp } from './engine/wake-up';
-import { recordsOf, timerTimeout, touchResultOf, type SendCommand } from './nurture-loop';
+import {
+  recordsOf,
+  sendInputOf,
+  startStateOf,
+  timerTimeout,
+  touchResultOf,
+  type SendCommand,
+} from './nurture-loop';
 import type { ConsentChannel } from './rules/channels';
 import { decayedScore } from './rules/scoring';
 import { stopsSendOn } from './rules/stop-rules';
@@ -99,18 +105,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   const rulesVersion = rulesVersionOfRun(input.carried?.state.rulesVersion);
   let state: NurtureState =
     input.carried === undefined
-      ? initialState(
-          {
-            leadId: input.leadId,
-            workflowId,
-            plan: input.plan,
-            profile: input.profile,
-            consent: input.consent,
-            rulesVersion,
-            arm: input.arm,
-          },
-          Date.now(),
-        )
+      ? startStateOf(input, { workflowId, rulesVersion }, Date.now())
       : { ...input.carried.state, rulesVersion };
   const queue: NurtureInput[] = [...(input.carried?.pending ?? [])];
   let enqueued = queue.length;
@@ -197,22 +192,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
     const scope = new CancellationScope();
     inFlightSend = { scope, channel: command.channel };
     try {
-      return await scope.run(() =>
-        sendTouch({
-          channel: command.channel,
-          touchKey: command.touchKey,
-          leadId: state.leadId,
-          workflowId,
-          planId: state.plan.id,
-          planVersion: state.plan.version,
-          step: command.step,
-          variant: command.variant,
-          subject: command.subject,
-          body: command.body,
-          vars: command.vars,
-          notAfter: command.notAfter === null ? null : new Date(command.notAfter).toISOString(),
-        }),
-      );
+      return await scope.run(() => sendTouch(sendInputOf(state, command)));
     } catch (error) {
       if (isCancellation(error))
         return { outcome: 'failed', reason: 'cancelled: the lead was stopped while the send was pending' };
