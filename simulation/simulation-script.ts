@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { leadEventTypeSchema } from '../workflows/lead-event';
 import { CHANNELS, CONSENT_CHANNELS } from '../workflows/rules/channels';
-import { timezoneSchema } from '../api/schemas/lead-schemas';
+import { timezoneSchema } from '../schemas/time-zone';
 
 /**
  * A simulation script: a lead, a start instant and a stream of events at
