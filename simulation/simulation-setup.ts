@@ -6,6 +6,8 @@ import { SimulationError } from './simulation-error';
 import { instantOf, type SimulationScript } from './simulation-script';
 
 const DAY_MS = 86_400_000;
+/** ISO 8601 without an expanded year ends here; the answer's times are ISO. */
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** A script's event at its instant, as the workflow's signal carries it. */
 export interface ScriptedEvent {
@@ -24,6 +26,7 @@ export interface SimulationSetup {
 /** Reads a script from its start instant; an event outside the period is refused. */
 export function setupOf(plan: Plan, script: SimulationScript, start: number): SimulationSetup {
   const end = start + script.days * DAY_MS;
+  if (end > LAST_INSTANT) throw new SimulationError('the simulated period must end before the year 10000');
   const events = script.events
     .map((e, i) => ({ ...e, instant: instantOf(e.at, start), id: `sim-${String(i)}` }))
     // Stable: events at the same instant keep the script's order.

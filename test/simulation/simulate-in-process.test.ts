@@ -68,9 +68,13 @@ describe('simulateInProcess', () => {
     expect(simulateInProcess(plan, script({ days: 1 }), now).start).toBe('2029-01-01T00:00:00.000Z');
   });
 
-  test('an event outside the simulated period is refused with a SimulationError', () => {
+  test('an event outside the simulated period, or a period past the year 9999, is refused with a SimulationError', () => {
     expect(() =>
       simulateInProcess(plan, script({ days: 1, events: [{ at: '+2d', type: 'email.opened' }] })),
     ).toThrow(SimulationError);
+    // Its times could not be written as ISO 8601 without an expanded year.
+    expect(() => simulateInProcess(plan, script({ start: '9999-12-31T00:00:00Z', days: 2 }))).toThrow(
+      new SimulationError('the simulated period must end before the year 10000'),
+    );
   });
 });
