@@ -42,9 +42,11 @@ export function simulateInProcess(plan: Plan, script: SimulationScript, now = Da
 /**
  * The workflow's loop (workflows/nurture-workflow.ts) with time as a number:
  * the next input is the script's next event unless the timer the workflow
- * would set fires first; a send completes at once and its outcome goes back
- * in, as the in-memory activities answer. Events after the nurture ended are
- * not applied: the workflow has closed and takes no more signals.
+ * would set fires first (at the same instant the event wins, as the
+ * workflow's condition sees a queued input before its timeout); a send
+ * completes at once and its outcome goes back in, as the in-memory
+ * activities answer. Events after the nurture ended are not applied: the
+ * workflow has closed and takes no more signals.
  */
 function drive(setup: SimulationSetup, record: SimulationRecord): NurtureState {
   let clock = setup.start;
