@@ -34,7 +34,7 @@ export async function simulateOnTemporal(plan: Plan, script: SimulationScript): 
   const executable = testServerPath();
   if (executable === undefined) {
     throw new SimulationError(
-      'the time-skipping test server is not installed: run `npm run setup -- --for-tests`',
+      'the time-skipping test server is not installed: run `npm run setup` (or use the in-process mode)',
     );
   }
   const began = performance.now();
