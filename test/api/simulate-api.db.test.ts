@@ -64,7 +64,7 @@ describe('POST /v1/plans/:id/simulate', () => {
     expect((body.touches as { at: string }[])[0]?.at).toBe('2020-01-01T09:00:00.000Z');
   });
 
-  test('an invalid script is a 400 problem; an unknown plan a 404; an event outside the period a 422', async () => {
+  test('an invalid script is a 400 problem; an unknown plan a 404; an event outside the period or an unknown zone a 422', async () => {
     const bad = await simulate('default', { events: [{ at: 'tomorrow', type: 'email.opened' }] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.issues)).toContain('events');
@@ -73,5 +73,8 @@ describe('POST /v1/plans/:id/simulate', () => {
     expect(outside.status).toBe(422);
     expect(outside.body.type).toContain('simulation-refused');
     expect(outside.body.detail).toContain('outside the simulated period');
+    const zone = await simulate('default', { lead: { timezone: 'Mars/Olympus' } });
+    expect(zone.status).toBe(422);
+    expect(JSON.stringify(zone.body.issues)).toContain('timezone');
   });
 });
