@@ -2,6 +2,9 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const SIMULATOR_APART =
+  'api/ and simulator/ do not import each other: what both need lives in simulation/ (or schemas/).';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'prisma/generated/', 'coverage/'] },
   eslint.configs.recommended,
@@ -49,6 +52,46 @@ export default tseslint.config(
         'error',
         { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    // The API answers simulations in-process; the time-skipping mode needs
+    // @temporalio/testing, a devDependency, so it stays in the CLI (simulator/).
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/simulator', '**/simulator/**'], message: SIMULATOR_APART },
+            { group: ['@temporalio/testing'], message: 'A devDependency: the API never loads it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What the API and the CLI share lives in simulation/, which imports neither.
+    files: ['simulator/**/*.ts', 'simulation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/api', '**/api/**'], message: SIMULATOR_APART }] },
+      ],
+    },
+  },
+  {
+    files: ['simulation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/api', '**/api/**', '**/simulator', '**/simulator/**'], message: SIMULATOR_APART },
+            { group: ['@temporalio/testing', '@temporalio/worker'], message: 'The API loads this folder.' },
+          ],
+        },
       ],
     },
   },

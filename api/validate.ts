@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { issuesOf, ProblemError, validationProblem } from './problem';
-import { isUnprocessable } from './schemas/unprocessable';
+import { isUnprocessable } from '../schemas/unprocessable';
 
 /**
  * Parses one part of a request with its schema. A request that breaks the

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Plan } from '../plans/plan-schema';
-import type { DecisionRow, NurtureActivities, TouchOutcome } from './activity-contract';
+import type { NurtureActivities, TouchOutcome } from './activity-contract';
 import {
   accountPauseSignal,
   enrollSignal,
@@ -24,12 +24,10 @@ import {
   suppressSignal,
   type SalesRequest,
 } from './definitions';
-import { decisionKey, effectKey } from './ids';
-import type { Effect, NurtureCommand } from './engine/commands';
+import type { NurtureCommand } from './engine/commands';
 import { decide } from './engine/decide';
 import type { NurtureInput } from './engine/inputs';
 import {
-  initialState,
   type ConsentState,
   type LeadArm,
   type LeadProfile,
@@ -40,6 +38,14 @@ import { isActive, type NurtureStatus } from './engine/status';
 import { handoffContext } from './engine/tracks/handoff';
 import { viewOf } from './engine/view';
 import { nextWakeUp } from './engine/wake-up';
+import {
+  recordsOf,
+  sendInputOf,
+  startStateOf,
+  timerTimeout,
+  touchResultOf,
+  type SendCommand,
+} from './nurture-loop';
 import type { ConsentChannel } from './rules/channels';
 import { decayedScore } from './rules/scoring';
 import { stopsSendOn } from './rules/stop-rules';
@@ -99,18 +105,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   const rulesVersion = rulesVersionOfRun(input.carried?.state.rulesVersion);
   let state: NurtureState =
     input.carried === undefined
-      ? initialState(
-          {
-            leadId: input.leadId,
-            workflowId,
-            plan: input.plan,
-            profile: input.profile,
-            consent: input.consent,
-            rulesVersion,
-            arm: input.arm,
-          },
-          Date.now(),
-        )
+      ? startStateOf(input, { workflowId, rulesVersion }, Date.now())
       : { ...input.carried.state, rulesVersion };
   const queue: NurtureInput[] = [...(input.carried?.pending ?? [])];
   let enqueued = queue.length;
@@ -170,34 +165,9 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
 
   /** Records decisions and effects (one activity), then sends, notifies and pauses colleagues. */
   async function carryOut(commands: NurtureCommand[], now: number, feedback: NurtureInput[]): Promise<void> {
-    const decisions: DecisionRow[] = [];
-    const effects: Effect[] = [];
-    for (const command of commands) {
-      if (command.type === 'send' || command.type === 'pause-account') continue;
-      const sequence = state.decisionCount + 1;
-      state = { ...state, decisionCount: sequence };
-      if (command.type === 'record-decision') {
-        const d = command.decision;
-        decisions.push({
-          key: decisionKey(workflowId, sequence),
-          rule: d.rule,
-          outcome: d.outcome,
-          reason: d.reason,
-          channel: d.channel ?? null,
-          data: d.data ?? {},
-          nextEligibleAt: d.nextEligibleAt == null ? null : new Date(d.nextEligibleAt).toISOString(),
-          decidedAt: new Date(now).toISOString(),
-        });
-      } else {
-        effects.push({
-          ...command,
-          key:
-            command.type === 'open-handoff' || command.type === 'escalate-handoff'
-              ? command.key
-              : effectKey(workflowId, sequence),
-        });
-      }
-    }
+    const records = recordsOf(state, commands, now);
+    state = records.state;
+    const { decisions, effects } = records;
     let notificationKeys: string[] = [];
     if (decisions.length > 0 || effects.length > 0) {
       ({ notificationKeys } = await applyEffects({
@@ -208,58 +178,21 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
         effects,
       }));
     }
-    for (const command of commands) {
-      if (command.type !== 'send') continue;
-      const result = await sendCancellable(command);
-      feedback.push(
-        result.outcome === 'sent'
-          ? {
-              kind: 'touch-result',
-              touchKey: command.touchKey,
-              channel: command.channel,
-              outcome: 'sent',
-              delivered: result.delivered,
-            }
-          : {
-              kind: 'touch-result',
-              touchKey: command.touchKey,
-              channel: command.channel,
-              outcome: 'failed',
-              reason: result.reason,
-            },
-      );
-    }
+    for (const command of records.sends)
+      feedback.push(touchResultOf(command, await sendCancellable(command)));
     if (notificationKeys.length > 0) await deliverNotifications({ keys: notificationKeys });
-    for (const command of commands) {
-      if (command.type === 'pause-account')
-        await pauseAccount({ leadId: state.leadId, reason: command.reason });
-    }
+    for (const { reason } of records.accountPauses) await pauseAccount({ leadId: state.leadId, reason });
   }
 
   /**
    * A send whose retries are cancelled when a stop (booking, suppression)
    * arrives meanwhile: nothing goes out after that moment (rule 4).
    */
-  async function sendCancellable(command: Extract<NurtureCommand, { type: 'send' }>): Promise<TouchOutcome> {
+  async function sendCancellable(command: SendCommand): Promise<TouchOutcome> {
     const scope = new CancellationScope();
     inFlightSend = { scope, channel: command.channel };
     try {
-      return await scope.run(() =>
-        sendTouch({
-          channel: command.channel,
-          touchKey: command.touchKey,
-          leadId: state.leadId,
-          workflowId,
-          planId: state.plan.id,
-          planVersion: state.plan.version,
-          step: command.step,
-          variant: command.variant,
-          subject: command.subject,
-          body: command.body,
-          vars: command.vars,
-          notAfter: command.notAfter === null ? null : new Date(command.notAfter).toISOString(),
-        }),
-      );
+      return await scope.run(() => sendTouch(sendInputOf(state, command)));
     } catch (error) {
       if (isCancellation(error))
         return { outcome: 'failed', reason: 'cancelled: the lead was stopped while the send was pending' };
@@ -316,13 +249,9 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
       await condition(allHandlersFinished);
       return continueAsNew<typeof nurtureWorkflow>({ ...input, carried: { state, pending: [...queue] } });
     }
-    const wakeUp = nextWakeUp(state);
-    if (wakeUp === null) {
-      await condition(() => queue.length > 0);
-    } else {
-      // condition() needs a positive timeout; an overdue wake-up fires at once.
-      await condition(() => queue.length > 0, Math.max(1, wakeUp - Date.now()));
-    }
+    const timeout = timerTimeout(state, Date.now());
+    if (timeout === null) await condition(() => queue.length > 0);
+    else await condition(() => queue.length > 0, timeout);
     const next = queue.shift();
     await apply(next ?? { kind: 'timer' });
     if (next !== undefined) applied += 1;

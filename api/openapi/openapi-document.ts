@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { simulationScriptSchema } from '../../simulator/simulation-script';
+import { simulationResultSchema } from '../../simulation/simulation-result';
+import { simulationScriptSchema } from '../../simulation/simulation-script';
 import { leadEventSchema } from '../../workflows/lead-event';
 import { SCOPES } from '../auth/scopes';
 import { CSV_LEAD_COLUMNS } from '../enrollment/csv-lead';
@@ -238,14 +239,19 @@ export function buildOpenApiDocument(options: { planIds: readonly string[] }): O
   v1(registry, {
     method: 'post',
     path: '/v1/plans/{id}/simulate',
-    summary: 'Run a plan against a scripted lead on the time-skipping server',
+    summary: 'Run a plan against a scripted lead (the engine in-process, over a virtual clock)',
+    description:
+      'Nothing is sent and nothing is written. The engine the workflow runs is driven in the API process ' +
+      'over a virtual clock, so 90 days take milliseconds and `start` may be in the past; `mode` in the ' +
+      "answer says which mode ran (`in-process` here; the CLI's `--temporal` runs the real workflow on " +
+      'the time-skipping server).',
     scopes: ['read'],
     request: {
       params: planParamsSchema,
       body: nativeBody(registry, 'SimulationScript', simulationScriptSchema),
     },
     responses: {
-      200: json('The decision timeline.'),
+      200: json('The decision timeline.', simulationResultSchema),
       404: problem('No such plan.'),
       422: problem(
         'The script cannot run, or its lead names a time zone the runtime does not know; `detail` or `issues` says why.',

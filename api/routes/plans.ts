@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { simulatePlan, SimulationError } from '../../simulator/simulate-plan';
-import { simulationScriptSchema } from '../../simulator/simulation-script';
+import { simulateInProcess } from '../../simulation/simulate-in-process';
+import { SimulationError } from '../../simulation/simulation-error';
+import { simulationResultSchema } from '../../simulation/simulation-result';
+import { simulationScriptSchema } from '../../simulation/simulation-script';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
 import { notFound, ProblemError } from '../problem';
@@ -24,17 +26,18 @@ export function plansRouter(deps: AppDeps): Router {
   });
 
   /**
-   * Runs the plan's real workflow code on the time-skipping test server against
-   * a scripted lead and event stream; answers with the decision timeline.
-   * Nothing is sent and nothing is written.
+   * Runs the plan's engine in this process against a scripted lead and event
+   * stream, over a virtual clock (milliseconds; no Temporal server, nothing
+   * from devDependencies); answers with the decision timeline. Nothing is
+   * sent and nothing is written.
    */
-  router.post('/v1/plans/:id/simulate', requireScope('read'), async (req, res) => {
+  router.post('/v1/plans/:id/simulate', requireScope('read'), (req, res) => {
     const { id } = parseRequest(planParamsSchema, req, 'params');
     const script = parseRequest(simulationScriptSchema, req, 'body');
     const plan = deps.plans.latest(id);
     if (plan === undefined) throw notFound(`No plan "${id}".`);
     try {
-      res.json(await simulatePlan(plan, script));
+      res.json(simulationResultSchema.parse(simulateInProcess(plan, script)));
     } catch (error) {
       if (error instanceof SimulationError) {
         throw new ProblemError(422, 'simulation-refused', 'Simulation refused', error.message);

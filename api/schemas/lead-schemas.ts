@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, CONSENT_CHANNELS } from '../../workflows/rules/channels';
 import { phoneNumberSchema } from './phone-number';
-import { UNPROCESSABLE } from './unprocessable';
+import { timezoneSchema } from '../../schemas/time-zone';
 
 /**
  * Lead ids go into workflow ids and search attributes, which Temporal stores
@@ -20,29 +20,6 @@ export const leadIdSchema = z
     LEAD_ID_PATTERN,
     'must be your CRM id: letters, digits and _ . : - only, starting with a letter or digit, and not an email address or a phone number',
   );
-
-/** Zones already checked: building an Intl formatter per row dominates a 100k-row upload otherwise. */
-const knownZones = new Map<string, boolean>();
-const KNOWN_ZONES_MAX = 2_000;
-
-function isTimeZone(zone: string): boolean {
-  const known = knownZones.get(zone);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    valid = true;
-  } catch {
-    valid = false;
-  }
-  if (knownZones.size < KNOWN_ZONES_MAX) knownZones.set(zone, valid);
-  return valid;
-}
-
-export const timezoneSchema = z.string().max(64).refine(isTimeZone, {
-  message: 'must be an IANA time zone such as "America/Chicago"',
-  params: UNPROCESSABLE,
-});
 
 const consentEntrySchema = z.union([
   z.boolean(),

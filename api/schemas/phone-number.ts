@@ -5,7 +5,7 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { UNPROCESSABLE } from './unprocessable';
+import { UNPROCESSABLE } from '../../schemas/unprocessable';
 
 /**
  * Phone numbers at the edge: whatever a CRM or a form holds ("(415) 555-2671",

@@ -46,6 +46,8 @@ describe('POST /v1/plans/:id/simulate', () => {
       ],
     });
     expect(status).toBe(200);
+    // The engine ran in the API process: no Temporal server was started for it.
+    expect(body.mode).toBe('in-process');
     expect(body.finalStatus).toBe('converted');
     const reasons = (body.timeline as { reason: string }[]).map((t) => t.reason);
     expect(reasons).toContain('email "welcome" opened within the 48h open window');
@@ -55,13 +57,24 @@ describe('POST /v1/plans/:id/simulate', () => {
     expect(await db.prisma.touch.count()).toBe(0);
   });
 
-  test('an invalid script is a 400 problem; an unknown plan a 404; a start in the past a 422', async () => {
+  test("a start in the past runs: the in-process clock is the script's own", async () => {
+    const { status, body } = await simulate('default', { start: '2020-01-01T09:00:00Z', days: 3 });
+    expect(status).toBe(200);
+    expect(body.start).toBe('2020-01-01T09:00:00.000Z');
+    expect((body.touches as { at: string }[])[0]?.at).toBe('2020-01-01T09:00:00.000Z');
+  });
+
+  test('an invalid script is a 400 problem; an unknown plan a 404; an event outside the period or an unknown zone a 422', async () => {
     const bad = await simulate('default', { events: [{ at: 'tomorrow', type: 'email.opened' }] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.issues)).toContain('events');
     expect((await simulate('nope', {})).status).toBe(404);
-    const past = await simulate('default', { start: '2020-01-01T00:00:00Z', days: 1 });
-    expect(past.status).toBe(422);
-    expect(past.body.detail).toContain('past');
+    const outside = await simulate('default', { days: 1, events: [{ at: '+2d', type: 'email.opened' }] });
+    expect(outside.status).toBe(422);
+    expect(outside.body.type).toContain('simulation-refused');
+    expect(outside.body.detail).toContain('outside the simulated period');
+    const zone = await simulate('default', { lead: { timezone: 'Mars/Olympus' } });
+    expect(zone.status).toBe(422);
+    expect(JSON.stringify(zone.body.issues)).toContain('timezone');
   });
 });

@@ -12,7 +12,7 @@ import {
   phoneNumberSchemaFor,
   type PhoneProblem,
 } from '../../api/schemas/phone-number';
-import { UNPROCESSABLE } from '../../api/schemas/unprocessable';
+import { UNPROCESSABLE } from '../../schemas/unprocessable';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 

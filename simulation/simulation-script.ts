@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { leadEventTypeSchema } from '../workflows/lead-event';
 import { CHANNELS, CONSENT_CHANNELS } from '../workflows/rules/channels';
-import { timezoneSchema } from '../api/schemas/lead-schemas';
+import { timezoneSchema } from '../schemas/time-zone';
 
 /**
  * A simulation script: a lead, a start instant and a stream of events at
@@ -17,7 +17,7 @@ export const atSchema = z.union([
 ]);
 
 export const simulationScriptSchema = z.strictObject({
-  /** Start of the nurture (ISO, not in the past); default now. */
+  /** Start of the nurture (ISO); default now. The time-skipping mode refuses one in the past. */
   start: z.iso.datetime({ offset: true }).optional(),
   /** How long to run after the start; default 90 days. */
   days: z.number().int().min(1).max(365).default(90),
