@@ -17,7 +17,9 @@ const SOURCE_FOLDERS = [
   'prisma',
   'replies',
   'reports',
+  'schemas',
   'scripts',
+  'simulation',
   'simulator',
   'worker',
   'workflows',
@@ -69,6 +71,13 @@ describe('import boundaries', () => {
 
   it('api/ does not import worker/: the API runs without a worker in its process', () => {
     expect(violations('api', into('worker'))).toEqual([]);
+  });
+
+  it('api/ and simulator/ do not import each other; the API never loads the time-skipping test server', () => {
+    expect(violations('api', into('simulator'))).toEqual([]);
+    expect(violations('simulator', into('api'))).toEqual([]);
+    expect(violations('simulation', into('api'))).toEqual([]);
+    expect(violations('api', (edge) => edge.specifier.startsWith('@temporalio/testing'))).toEqual([]);
   });
 
   it('workflows/ import no activities, worker, api or database code', () => {
