@@ -6,6 +6,7 @@ import { useTemporalHarness } from '../support/temporal-harness';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { startWaitingNurture } from '../support/waiting-nurture';
 import { basicAuthorization } from '../webhooks/inbound/inbound-bodies';
+import { asRecord } from '../webhooks/webhook-test-server';
 
 /**
  * Inbound replies through the real app into the inbox: matched by the
@@ -104,7 +105,7 @@ describe('inbound replies matched to their lead and touch', () => {
       subject: 'Re: Welcome',
       sender: 'assistant@elsewhere.test',
     });
-    const data = event?.data as Record<string, unknown>;
+    const data = asRecord(event?.data);
     expect(data.text).toBeUndefined();
     expect(String(data.excerpt).length).toBeLessThanOrEqual(REPLY_EXCERPT_CHARS);
     expect(JSON.stringify(data)).not.toContain('secret quote');
@@ -128,7 +129,7 @@ describe('inbound replies matched to their lead and touch', () => {
     await postReply({ from: email.toUpperCase() });
     const [event] = await repliesOf(leadId);
     expect(event).toBeDefined();
-    expect((event?.data as Record<string, unknown>).touchKey).toBeUndefined();
+    expect(asRecord(event?.data).touchKey).toBeUndefined();
   });
 
   test('unmatched mail goes to the unmatched events, without its text', async () => {
@@ -166,8 +167,8 @@ describe('inbound replies matched to their lead and touch', () => {
       }),
     });
     expect(posted.status).toBe(202);
-    const viaWebhook = (await repliesOf(leadId))[0]?.data as Record<string, unknown>;
-    const viaApi = (await repliesOf(other.leadId))[0]?.data as Record<string, unknown>;
+    const viaWebhook = asRecord((await repliesOf(leadId))[0]?.data);
+    const viaApi = asRecord((await repliesOf(other.leadId))[0]?.data);
     expect(viaWebhook.autoReply).toBe(true);
     expect(typeof viaWebhook.returnDate).toBe('string');
     expect(viaWebhook.returnDate).toBe(viaApi.returnDate);

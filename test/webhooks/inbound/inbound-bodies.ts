@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { emailMessageId } from '../../../activities/message-channels';
+import { emailMessageId, touchKeyDigest } from '../../../activities/message-channels';
 import { computeMailgunSignature } from '../../../api/webhooks/mailgun-signature';
-import { fixtureObject, NOW_SECONDS, TEST_SECRETS } from '../webhook-test-server';
+import type { ProviderEvent, ProviderSource } from '../../../api/webhooks/provider-event';
+import { fixtureObject, NOW, NOW_SECONDS, TEST_SECRETS } from '../webhook-test-server';
 
 /** The placeholder thread id in the inbound fixtures, replaced by a touch's real Message-ID. */
 export const FIXTURE_THREAD_ID = '<nurture.0123456789abcdef0123456789abcdef@acme.test>';
@@ -79,4 +80,23 @@ export function mailgunSignatureFields(
   key = TEST_SECRETS.mailgunSigningKey ?? '',
 ): { timestamp: string; token: string; signature: string } {
   return { timestamp, token, signature: computeMailgunSignature(key, timestamp, token) };
+}
+
+/**
+ * The event every provider's documented inbound fixture maps to (they carry
+ * the same mail): the stripped reply, the sender, the thread's touch.
+ */
+export function fixtureReplyEvent(source: ProviderSource): ProviderEvent {
+  return {
+    source,
+    externalId: expect.stringMatching(/^reply:[0-9a-f]{40}$/),
+    type: 'email.replied',
+    occurredAt: new Date(NOW).toISOString(),
+    match: { email: 'ada@example.com', threadDigests: [touchKeyDigest(TOUCH_KEY)] },
+    data: {
+      subject: 'Re: Welcome to Acme',
+      text: 'Thanks, I would like a demo next week.',
+      sender: 'ada@example.com',
+    },
+  };
 }

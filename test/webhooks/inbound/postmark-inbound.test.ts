@@ -1,13 +1,20 @@
 import { touchKeyDigest } from '../../../activities/message-channels';
 import {
+  asRecord,
   expectProblem,
-  NOW,
+  fixtureText,
   startWebhookServer,
   TEST_SECRETS,
   type WebhookTestServer,
 } from '../webhook-test-server';
-import { basicAuthorization, MINTED_ID, POSTMARK_AUTH, TOUCH_KEY } from './inbound-bodies';
-import { fixtureText } from '../webhook-test-server';
+import {
+  basicAuthorization,
+  fixtureReplyEvent,
+  FIXTURE_THREAD_ID,
+  MINTED_ID,
+  POSTMARK_AUTH,
+  TOUCH_KEY,
+} from './inbound-bodies';
 
 const PATH = '/webhooks/postmark/inbound';
 const JSON_AUTH = { 'content-type': 'application/json', authorization: POSTMARK_AUTH };
@@ -24,12 +31,9 @@ afterEach(async () => {
 
 /** The documented inbound JSON with its thread pointing at a touch of ours, and changes. */
 function inbound(change: (record: Record<string, unknown>) => void = () => undefined): string {
-  const record = JSON.parse(
-    fixtureText('postmark-inbound.json').replaceAll(
-      '<nurture.0123456789abcdef0123456789abcdef@acme.test>',
-      MINTED_ID,
-    ),
-  ) as Record<string, unknown>;
+  const record = asRecord(
+    JSON.parse(fixtureText('postmark-inbound.json').replaceAll(FIXTURE_THREAD_ID, MINTED_ID)),
+  );
   change(record);
   return JSON.stringify(record);
 }
@@ -38,20 +42,7 @@ describe('Postmark inbound: the documented JSON', () => {
   test('an email.replied from StrippedTextReply, matched by In-Reply-To and FromFull', async () => {
     const response = await server.post(PATH, inbound(), JSON_AUTH);
     expect(response.status).toBe(200);
-    expect(server.ingested.flat()).toEqual([
-      {
-        source: 'postmark',
-        externalId: expect.stringMatching(/^reply:[0-9a-f]{40}$/),
-        type: 'email.replied',
-        occurredAt: new Date(NOW).toISOString(),
-        match: { email: 'ada@example.com', threadDigests: [touchKeyDigest(TOUCH_KEY)] },
-        data: {
-          subject: 'Re: Welcome to Acme',
-          text: 'Thanks, I would like a demo next week.',
-          sender: 'ada@example.com',
-        },
-      },
-    ]);
+    expect(server.ingested.flat()).toEqual([fixtureReplyEvent('postmark')]);
   });
 
   test('a reply from someone else in the thread keeps the thread and the new sender', async () => {
