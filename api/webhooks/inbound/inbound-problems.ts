@@ -21,3 +21,13 @@ export function malformedForm(): ProblemError {
     'The request body is not a well-formed form.',
   );
 }
+
+/** A raw message (send-raw or body-mime) that mailparser cannot read. */
+export function malformedMessage(): ProblemError {
+  return new ProblemError(
+    400,
+    'malformed-message',
+    'Malformed message',
+    'The raw message in the form is not a readable RFC 5322 message.',
+  );
+}

@@ -56,32 +56,3 @@ export function addressIn(from: string | undefined): string | undefined {
   const address = angled ?? from.trim();
   return /^[^@\s<>"]+@[^@\s<>"]+$/.test(address) && address.length <= 320 ? address : undefined;
 }
-
-/**
- * RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?iso-8859-1?Q?…?=`) decoded, for
- * headers read from a raw message; providers decode the fields they parse. A
- * word in a charset Node cannot decode is left as it came.
- */
-export function decodeEncodedWords(value: string): string {
-  return value
-    .replace(/(=\?[^?\s]+\?[bq]\?[^?\s]*\?=)\s+(?==\?)/gi, '$1')
-    .replace(
-      /=\?([^?\s]+)\?([bq])\?([^?\s]*)\?=/gi,
-      (word, charset: string, encoding: string, text: string) => {
-        const bytes =
-          encoding.toLowerCase() === 'b'
-            ? Buffer.from(text, 'base64')
-            : Buffer.from(
-                text
-                  .replace(/_/g, ' ')
-                  .replace(/=([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-                'latin1',
-              );
-        try {
-          return new TextDecoder(charset.replace(/\*.*$/, '')).decode(bytes);
-        } catch {
-          return word;
-        }
-      },
-    );
-}

@@ -5,6 +5,7 @@ import { parsePayload, type WebhookHandler, type WebhookResult } from '../webhoo
 import { parseFormFields, type FormFields } from './form-fields';
 import { inboundReplyEvent, type InboundMail } from './inbound-reply';
 import { replyText } from './mail-text';
+import { mailOfRawMessage } from './raw-message';
 
 /**
  * Mailgun routes' `forward()`: the received mail as a form (urlencoded, or
@@ -27,6 +28,8 @@ const mailFieldsSchema = z.object({
   'body-plain': z.string().optional(),
   'stripped-text': z.string().optional(),
   'body-html': z.string().optional(),
+  // Posted instead of the parsed fields when the forward URL ends in "mime".
+  'body-mime': z.string().optional(),
   'message-headers': z.string().optional(),
   'Message-Id': z.string().optional(),
   'In-Reply-To': z.string().optional(),
@@ -49,8 +52,9 @@ function headersOf(json: string | undefined): InboundMail['headers'] {
   return parsed.data.map(([name, text]) => ({ name, value: text }));
 }
 
-export function mailOfMailgunForm(fields: FormFields): InboundMail {
+export async function mailOfMailgunForm(fields: FormFields): Promise<InboundMail> {
   const form = parsePayload(mailFieldsSchema, Object.fromEntries(fields));
+  if (form['body-mime'] !== undefined) return mailOfRawMessage(form['body-mime']);
   return {
     // `from` is the From header; `sender` the envelope sender, which lists and forwarders rewrite.
     from: form.from ?? form.sender,
@@ -71,7 +75,7 @@ export function createMailgunInboundWebhook(config: MailgunSignatureConfig): Web
     const signed = signatureFieldsSchema.safeParse(Object.fromEntries(parsed.fields));
     if (!signed.success) throw missingSignature('mailgun', 'the form fields timestamp, token and signature');
     const signedAtMs = checkMailgunSignature(config, signed.data);
-    const result = inboundReplyEvent('mailgun', mailOfMailgunForm(parsed.fields), config.now());
+    const result = inboundReplyEvent('mailgun', await mailOfMailgunForm(parsed.fields), config.now());
     await guardMailgunToken(config, signed.data.token, signedAtMs, request.rawBody);
     return result;
   };

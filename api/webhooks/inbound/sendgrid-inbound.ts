@@ -4,8 +4,9 @@ import { requireBasicAuth, type BasicCredentials } from './basic-auth-check';
 import { parseFormFields } from './form-fields';
 import { malformedForm, unsupportedForm } from './inbound-problems';
 import { inboundReplyEvent, type InboundMail } from './inbound-reply';
-import { decodeEncodedWords, headerValue, parseHeaderBlock } from './mail-headers';
+import { parseHeaderBlock } from './mail-headers';
 import { replyText } from './mail-text';
+import { mailOfRawMessage } from './raw-message';
 
 /**
  * SendGrid Inbound Parse: a multipart/form-data POST per received mail, with
@@ -28,25 +29,8 @@ const parsedFormSchema = z.object({
 
 type ParsedForm = z.output<typeof parsedFormSchema>;
 
-/** "Send raw": the header block is read; the text only from a single-part plain message (MIME is not unpacked). */
-function rawMail(raw: string): InboundMail {
-  const split = /\r?\n\r?\n/.exec(raw);
-  const head = split === null ? raw : raw.slice(0, split.index);
-  const body = split === null ? '' : raw.slice(split.index + split[0].length);
-  const headers = parseHeaderBlock(head);
-  const type = (headerValue(headers, 'Content-Type') ?? 'text/plain').toLowerCase();
-  const transfer = (headerValue(headers, 'Content-Transfer-Encoding') ?? '7bit').toLowerCase();
-  const plain = type.startsWith('text/plain') && /^(7bit|8bit|binary)$/.test(transfer);
-  return {
-    from: decodeEncodedWords(headerValue(headers, 'From') ?? ''),
-    subject: decodeEncodedWords(headerValue(headers, 'Subject') ?? ''),
-    text: plain ? replyText({ text: body }) : '',
-    headers,
-  };
-}
-
-export function mailOfSendgridForm(form: ParsedForm): InboundMail {
-  if (form.headers === undefined && form.email !== undefined) return rawMail(form.email);
+export async function mailOfSendgridForm(form: ParsedForm): Promise<InboundMail> {
+  if (form.headers === undefined && form.email !== undefined) return mailOfRawMessage(form.email);
   return {
     from: form.from,
     subject: form.subject ?? '',
@@ -63,6 +47,6 @@ export function createSendgridInboundWebhook(
     const parsed = await parseFormFields(request.rawBody, request.header('Content-Type'));
     if (!parsed.ok) throw parsed.reason === 'unsupported' ? unsupportedForm('sendgrid') : malformedForm();
     const form = parsePayload(parsedFormSchema, Object.fromEntries(parsed.fields));
-    return inboundReplyEvent('sendgrid', mailOfSendgridForm(form), config.now());
+    return inboundReplyEvent('sendgrid', await mailOfSendgridForm(form), config.now());
   };
 }

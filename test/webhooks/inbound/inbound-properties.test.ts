@@ -36,6 +36,7 @@ const FIELD_NAMES = [
   'stripped-text',
   'body-html',
   'message-headers',
+  'body-mime',
   'Message-Id',
   'In-Reply-To',
   'References',
@@ -52,6 +53,8 @@ const fieldValue = fc.oneof(
     '=?UTF-8?B?@@@?=',
     'a@b',
     '',
+    'From: a@b\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@',
+    'Content-Type: text/plain; charset=x-nope\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=ZZ=',
   ),
 );
 

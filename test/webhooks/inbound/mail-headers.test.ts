@@ -1,6 +1,5 @@
 import {
   addressIn,
-  decodeEncodedWords,
   headerValue,
   messageIdsIn,
   parseHeaderBlock,
@@ -50,17 +49,5 @@ describe('addressIn', () => {
     [undefined, undefined],
   ])('%s', (from, address) => {
     expect(addressIn(from)).toBe(address);
-  });
-});
-
-describe('decodeEncodedWords (RFC 2047)', () => {
-  test.each([
-    ['=?UTF-8?B?QWJ3ZXNlbmhlaXRzbm90aXo6IEvDvGhu?=', 'Abwesenheitsnotiz: Kühn'],
-    ['=?iso-8859-1?Q?R=E9ponse_automatique?= : Bonjour', 'Réponse automatique : Bonjour'],
-    ['=?UTF-8?Q?Respuesta_autom=C3=A1tica?= =?UTF-8?Q?:_hola?=', 'Respuesta automática: hola'],
-    ['=?x-unknown?Q?abc?=', '=?x-unknown?Q?abc?='],
-    ['plain', 'plain'],
-  ])('%s', (encoded, decoded) => {
-    expect(decodeEncodedWords(encoded)).toBe(decoded);
   });
 });

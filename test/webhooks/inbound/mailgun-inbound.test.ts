@@ -1,3 +1,4 @@
+import { touchKeyDigest } from '../../../activities/message-channels';
 import {
   expectProblem,
   NOW_SECONDS,
@@ -9,7 +10,9 @@ import {
   fixtureFields,
   fixtureReplyEvent,
   mailgunSignatureFields,
+  MINTED_ID,
   multipartBody,
+  TOUCH_KEY,
   urlencodedBody,
 } from './inbound-bodies';
 
@@ -45,6 +48,26 @@ describe('Mailgun routes: forward() of a received mail', () => {
     ]);
     expect((await server.post(PATH, body, { 'content-type': contentType })).status).toBe(200);
     expect(server.ingested.flat()[0]?.type).toBe('email.replied');
+  });
+
+  test('a forward to a URL ending in "mime": the raw message in body-mime is read', async () => {
+    const mime = [
+      'From: Ada <ada@example.com>',
+      'Subject: Re: Welcome to Acme',
+      `References: ${MINTED_ID}`,
+      'Message-ID: <mime-1@mail.example.com>',
+      'Content-Type: text/plain; charset=iso-8859-1',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('Très bien, merci.', 'latin1').toString('base64'),
+      '',
+    ].join('\r\n');
+    const fields = { recipient: 'team@inbound.acme.test', 'body-mime': mime, ...mailgunSignatureFields() };
+    expect((await server.post(PATH, urlencodedBody(fields), FORM)).status).toBe(200);
+    expect(server.ingested.flat()[0]).toMatchObject({
+      match: { email: 'ada@example.com', threadDigests: [touchKeyDigest(TOUCH_KEY)] },
+      data: { subject: 'Re: Welcome to Acme', text: expect.stringMatching(/^Très bien, merci\./) },
+    });
   });
 
   test('message-headers with X-Autoreply flag an automatic answer', async () => {

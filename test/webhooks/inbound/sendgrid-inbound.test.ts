@@ -76,20 +76,36 @@ describe('SendGrid Inbound Parse: the documented multipart post', () => {
     expect(server.ingested.flat()[0]?.data.autoReply).toBe(true);
   });
 
-  test('"send raw" mode: the headers and a plain body are read from the full message', async () => {
+  test('"send raw" mode: the whole MIME message is unpacked (multipart, quoted-printable, encoded words)', async () => {
     const raw = [
       'From: =?UTF-8?Q?Ad=C3=A1?= <ada@example.com>',
       'Subject: =?UTF-8?B?QWJ3ZXNlbmhlaXRzbm90aXo=?=',
       'In-Reply-To: <nurture.0123456789abcdef0123456789abcdef@acme.test>',
       'Message-ID: <raw-1@mail.example.com>',
-      'Content-Type: text/plain; charset=utf-8',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="alt"',
       '',
-      'Ich bin bis 14. Dezember nicht im Büro.',
+      '--alt',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Ich bin bis 14. Dezember nicht im B=C3=BCro.',
+      '--alt',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Ich bin bis 14. Dezember nicht im B&uuml;ro.</p>',
+      '--alt--',
+      '',
     ].join('\r\n');
     expect((await post({ email: raw, to: 'team@inbound.acme.test' })).status).toBe(200);
     expect(server.ingested.flat()[0]).toMatchObject({
       match: { email: 'ada@example.com', threadDigests: ['0123456789abcdef0123456789abcdef'] },
-      data: { subject: 'Abwesenheitsnotiz', text: 'Ich bin bis 14. Dezember nicht im Büro.' },
+      data: {
+        subject: 'Abwesenheitsnotiz',
+        text: expect.stringMatching(/^Ich bin bis 14\. Dezember nicht im Büro\./),
+        autoReply: true,
+      },
     });
   });
 
