@@ -15,11 +15,32 @@ const LIMITS = { fields: 300, fieldSize: 4 * 1024 * 1024, fieldNameSize: 200, pa
  * raw body once, for every webhook). Attachments are drained: only what the
  * rules read is kept, and attachments are the lead's, not ours. Never throws:
  * the caller decides what an unreadable form means for its provider.
+ *
+ * A field whose part names no charset is read as UTF-8 unless `charsetOf`
+ * names another (SendGrid's `charsets` field: mail arrives in the charset
+ * its sender wrote, often windows-1252 from Outlook); bytes that are not
+ * valid in it fall back to Latin-1, the usual reading of undeclared 8-bit text.
  */
-export function parseFormFields(rawBody: Buffer, contentType: string | undefined): Promise<FormParse> {
+export async function parseFormFields(
+  rawBody: Buffer,
+  contentType: string | undefined,
+  charsetOf: (fields: FormFields) => (name: string) => string | undefined = () => () => undefined,
+): Promise<FormParse> {
+  const parsed = await parseAsBytes(rawBody, contentType);
+  if (!parsed.ok) return parsed;
+  const charset = charsetOf(new Map([...parsed.fields].map(([name, value]) => [name, decoded(value)])));
+  return {
+    ok: true,
+    fields: new Map([...parsed.fields].map(([name, value]) => [name, decoded(value, charset(name))])),
+  };
+}
+
+// busboy decodes a part that names no charset with its default, here Latin-1:
+// one character per byte, so the bytes can be decoded as they were meant.
+function parseAsBytes(rawBody: Buffer, contentType: string | undefined): Promise<FormParse> {
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { 'content-type': contentType ?? '' }, limits: LIMITS });
+    parser = busboy({ headers: { 'content-type': contentType ?? '' }, limits: LIMITS, defCharset: 'latin1' });
   } catch {
     // No or another content type, or multipart without a boundary.
     return Promise.resolve({ ok: false, reason: 'unsupported' });
@@ -40,4 +61,16 @@ export function parseFormFields(rawBody: Buffer, contentType: string | undefined
     });
     parser.end(rawBody);
   });
+}
+
+function decoded(byteString: string, charset = 'utf-8'): string {
+  // A part that named its own charset was decoded by busboy already.
+  if (/[\u0100-\uffff]/.test(byteString)) return byteString;
+  const bytes = Buffer.from(byteString, 'latin1');
+  try {
+    return new TextDecoder(charset, { fatal: true }).decode(bytes);
+  } catch {
+    // Not valid in that charset (or a charset Node does not know): Latin-1.
+    return byteString;
+  }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parsePayload, type WebhookHandler, type WebhookResult } from '../webhook-request';
 import { requireBasicAuth, type BasicCredentials } from './basic-auth-check';
-import { parseFormFields } from './form-fields';
+import { parseFormFields, type FormFields } from './form-fields';
 import { malformedForm, unsupportedForm } from './inbound-problems';
 import { inboundReplyEvent, type InboundMail } from './inbound-reply';
 import { parseHeaderBlock } from './mail-headers';
@@ -29,6 +29,21 @@ const parsedFormSchema = z.object({
 
 type ParsedForm = z.output<typeof parsedFormSchema>;
 
+// `charsets`: {"text":"iso-8859-1",…}, the charset each field came in. Unreadable: UTF-8 is tried.
+const charsetsSchema = z.record(z.string(), z.string().max(40));
+
+function charsetsOf(fields: FormFields): (name: string) => string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(fields.get('charsets') ?? '{}');
+  } catch {
+    value = {};
+  }
+  const parsed = charsetsSchema.safeParse(value);
+  const charsets = parsed.success ? parsed.data : {};
+  return (name) => charsets[name];
+}
+
 export async function mailOfSendgridForm(form: ParsedForm): Promise<InboundMail> {
   if (form.headers === undefined && form.email !== undefined) return mailOfRawMessage(form.email);
   return {
@@ -44,7 +59,7 @@ export function createSendgridInboundWebhook(
 ): WebhookHandler {
   return async (request): Promise<WebhookResult> => {
     requireBasicAuth('sendgrid', request, config);
-    const parsed = await parseFormFields(request.rawBody, request.header('Content-Type'));
+    const parsed = await parseFormFields(request.rawBody, request.header('Content-Type'), charsetsOf);
     if (!parsed.ok) throw parsed.reason === 'unsupported' ? unsupportedForm('sendgrid') : malformedForm();
     const form = parsePayload(parsedFormSchema, Object.fromEntries(parsed.fields));
     return inboundReplyEvent('sendgrid', await mailOfSendgridForm(form), config.now());

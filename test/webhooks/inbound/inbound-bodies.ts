@@ -29,15 +29,20 @@ export interface FilePart {
 
 /** A multipart/form-data body built byte by byte, as SendGrid and Mailgun post one (RFC 7578). */
 export function multipartBody(
-  fields: Readonly<Record<string, string>>,
+  fields: Readonly<Record<string, string | Buffer>>,
   files: readonly FilePart[] = [],
+  partTypes: Readonly<Record<string, string>> = {},
 ): { body: Buffer; contentType: string } {
   const boundary = `xYzZY${randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
+    const type = partTypes[name];
     chunks.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
-      Buffer.from(value, 'utf8'),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n` +
+          `${type === undefined ? '' : `Content-Type: ${type}\r\n`}\r\n`,
+      ),
+      typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
       Buffer.from('\r\n'),
     );
   }

@@ -42,6 +42,18 @@ describe('Mailgun routes: forward() of a received mail', () => {
     expect(server.ingested.flat()).toEqual([fixtureReplyEvent('mailgun')]);
   });
 
+  test('UTF-8 text survives the form encoding', async () => {
+    const fields = signedFields({
+      subject: 'Réponse automatique : absente',
+      'stripped-text': 'De retour le 5 mai – merci.',
+    });
+    expect((await server.post(PATH, urlencodedBody(fields), FORM)).status).toBe(200);
+    expect(server.ingested.flat()[0]?.data).toMatchObject({
+      subject: 'Réponse automatique : absente',
+      text: 'De retour le 5 mai – merci.',
+    });
+  });
+
   test('multipart, as Mailgun posts a mail with attachments', async () => {
     const { body, contentType } = multipartBody(signedFields(), [
       { field: 'attachment-1', filename: 'a.png', contentType: 'image/png', content: Buffer.alloc(2048, 1) },

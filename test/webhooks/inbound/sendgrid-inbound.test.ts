@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 function post(
-  fields: Record<string, string>,
+  fields: Record<string, string | Buffer>,
   authorization = SENDGRID_AUTH,
   files: Parameters<typeof multipartBody>[1] = [],
 ) {
@@ -106,6 +106,34 @@ describe('SendGrid Inbound Parse: the documented multipart post', () => {
         text: expect.stringMatching(/^Ich bin bis 14\. Dezember nicht im Büro\./),
         autoReply: true,
       },
+    });
+  });
+
+  test('fields in the charset SendGrid names in `charsets` (Outlook writes windows-1252)', async () => {
+    const response = await post({
+      from: 'ada@example.com',
+      subject: Buffer.from('Abwesenheitsnotiz: Außer Haus', 'latin1'),
+      text: Buffer.from('Ich bin ab 3. März wieder im Büro.', 'latin1'),
+      headers: 'Message-ID: <cp1252@mail.test>\n',
+      charsets: JSON.stringify({ subject: 'windows-1252', text: 'iso-8859-1', from: 'UTF-8' }),
+    });
+    expect(response.status).toBe(200);
+    expect(server.ingested.flat()[0]?.data).toMatchObject({
+      subject: 'Abwesenheitsnotiz: Außer Haus',
+      text: 'Ich bin ab 3. März wieder im Büro.',
+    });
+  });
+
+  test('UTF-8 without a `charsets` entry, and a part that names its own charset, read as they are', async () => {
+    const { body, contentType } = multipartBody(
+      { from: 'ada@example.com', subject: 'Réponse automatique', text: 'Je suis absente jusqu’au 5 mai.' },
+      [],
+      { text: 'text/plain; charset=utf-8' },
+    );
+    await server.post(PATH, body, { 'content-type': contentType, authorization: SENDGRID_AUTH });
+    expect(server.ingested.flat()[0]?.data).toMatchObject({
+      subject: 'Réponse automatique',
+      text: 'Je suis absente jusqu’au 5 mai.',
     });
   });
 
