@@ -84,13 +84,16 @@ export function createWebhookIngest(deps: {
         });
         continue;
       }
+      // An erased lead is still found by the ids in its old messages (a late
+      // reply in the thread): that something came is noted, not what it said.
+      const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: { erasedAt: true } });
       await recordEvent(deps, {
         leadId,
         source: event.source,
         externalId: event.externalId,
         type: event.type,
         occurredAt: new Date(event.occurredAt),
-        data,
+        data: lead?.erasedAt == null ? data : {},
       });
       recorded.push({ source: event.source, externalId: event.externalId });
     }

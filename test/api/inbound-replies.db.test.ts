@@ -190,6 +190,14 @@ describe('erasure', () => {
       expect(erased.status).toBe(200);
     }
     expect((await repliesOf(leadId)).map((event) => event.data)).toEqual([{}]);
+    // A reply in the thread after the erasure still finds the tombstone, and keeps nothing of what it says.
+    const late = await postReply({
+      from: 'pa@elsewhere.test',
+      subject: 'Re: still there?',
+      headers: [{ Name: 'In-Reply-To', Value: messageId }],
+    });
+    expect(late.status).toBe(200);
+    expect((await repliesOf(leadId)).map((event) => event.data)).toEqual([{}, {}]);
     expect(
       await db.prisma.unmatchedEvent.count({ where: { match: { path: ['email'], equals: early } } }),
     ).toBe(0);
