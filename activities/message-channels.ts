@@ -96,7 +96,30 @@ export function parseFromAddress(from: string): FromAddress {
  * domain, as RFC 5322 recommends for uniqueness.
  */
 export function emailMessageId(touchKey: string, from: FromAddress): string {
-  const digest = createHash('sha256').update(touchKey).digest('hex').slice(0, 32);
   const domain = from.email.slice(from.email.lastIndexOf('@') + 1).toLowerCase();
-  return `<nurture.${digest}@${domain}>`;
+  return `<nurture.${touchKeyDigest(touchKey)}@${domain}>`;
+}
+
+/**
+ * The part of a touch's Message-ID that names the touch: the first 128 bits
+ * of SHA-256 over the touch key's UTF-8 bytes, in lower-case hex. The
+ * database finds a touch by it (api/inbox/reply-thread.ts hashes the same way
+ * in SQL), so this definition and that query change together.
+ */
+export function touchKeyDigest(touchKey: string): string {
+  return createHash('sha256').update(touchKey, 'utf8').digest('hex').slice(0, 32);
+}
+
+const MINTED_MESSAGE_ID = /^<?\s*nurture\.([0-9a-f]{32})@[^\s<>@]+\s*>?$/i;
+
+/**
+ * The inverse of emailMessageId: the touch-key digest a Message-ID this
+ * service minted carries, or null for any other id. The domain is not
+ * checked: EMAIL_FROM may have changed since the touch was sent, and the
+ * digest alone names the touch. Replies quote the id as the lead's client
+ * read it, so the case of the hex digits is not trusted.
+ */
+export function touchDigestOfMessageId(messageId: string): string | null {
+  const digest = MINTED_MESSAGE_ID.exec(messageId.trim())?.[1];
+  return digest === undefined ? null : digest.toLowerCase();
 }

@@ -62,6 +62,10 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
       mailgunSigningKey: env.MAILGUN_WEBHOOK_SIGNING_KEY,
       postmarkUser: env.POSTMARK_WEBHOOK_USER,
       postmarkPassword: env.POSTMARK_WEBHOOK_PASSWORD,
+      sendgridInboundUser: env.SENDGRID_INBOUND_USER,
+      sendgridInboundPassword: env.SENDGRID_INBOUND_PASSWORD,
+      postmarkInboundUser: env.POSTMARK_INBOUND_USER,
+      postmarkInboundPassword: env.POSTMARK_INBOUND_PASSWORD,
     },
   });
   const relay = startEventRelay({ prisma, temporal, logger });

@@ -91,6 +91,11 @@ export const envSchema = z.object({
   MAILGUN_WEBHOOK_SIGNING_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   POSTMARK_WEBHOOK_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
   POSTMARK_WEBHOOK_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
+  // Inbound mail (replies): HTTP Basic in the URL SendGrid Inbound Parse and Postmark's inbound hook call.
+  SENDGRID_INBOUND_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SENDGRID_INBOUND_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
+  POSTMARK_INBOUND_USER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  POSTMARK_INBOUND_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
   // Delivery providers: unset = the embedded outbox (README, "Channels and providers").
   SMTP_URL: z.preprocess(
     emptyAsUndefined,

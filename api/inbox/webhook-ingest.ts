@@ -6,14 +6,16 @@ import type { ProviderEvent } from '../webhooks/provider-event';
 import type { ReplayGuard } from '../webhooks/replay-guard';
 import { readReplyData } from '../../replies/read-reply';
 import { deliverOrLeave, recordEvent, type InboxKey } from './event-inbox';
+import { touchAnsweredBy } from './reply-thread';
 
 /**
  * The webhooks' `ingest`: finds each event's lead (the ids the service put in
- * the message, else the email or phone), records it in the inbox, or in the
- * unmatched table when no lead matches, then signals what the inbox has not
- * signalled yet (a redelivered event reaches the workflow at most once, see
- * event-inbox.ts). Resolves once every event is stored, so a 2xx always means
- * "durably recorded"; signalling that fails is left to the relay.
+ * the message, or the touch a reply's thread names, else the email or phone),
+ * records it in the inbox, or in the unmatched table when no lead matches,
+ * then signals what the inbox has not signalled yet (a redelivered event
+ * reaches the workflow at most once, see event-inbox.ts). Resolves once every
+ * event is stored, so a 2xx always means "durably recorded"; signalling that
+ * fails is left to the relay.
  */
 export function createWebhookIngest(deps: {
   prisma: PrismaClient;
@@ -44,9 +46,19 @@ export function createWebhookIngest(deps: {
     return null;
   }
 
+  // A reply's thread names the touch it answers: that touch (and its lead)
+  // beats the sender's address, which may be a colleague's or an alias.
+  async function withThreadTouch(event: ProviderEvent): Promise<ProviderEvent> {
+    const { threadDigests, touchKey } = event.match;
+    if (touchKey !== undefined || threadDigests === undefined) return event;
+    const touch = await touchAnsweredBy(prisma, threadDigests);
+    return touch === null ? event : { ...event, match: { ...event.match, touchKey: touch.key } };
+  }
+
   return async function ingest(events: ProviderEvent[]): Promise<void> {
     const recorded: InboxKey[] = [];
-    for (const event of events) {
+    for (const received of events) {
+      const event = await withThreadTouch(received);
       const leadId = await leadIdFor(event);
       const data = {
         ...event.data,
@@ -72,13 +84,16 @@ export function createWebhookIngest(deps: {
         });
         continue;
       }
+      // An erased lead is still found by the ids in its old messages (a late
+      // reply in the thread): that something came is noted, not what it said.
+      const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: { erasedAt: true } });
       await recordEvent(deps, {
         leadId,
         source: event.source,
         externalId: event.externalId,
         type: event.type,
         occurredAt: new Date(event.occurredAt),
-        data,
+        data: lead?.erasedAt == null ? data : {},
       });
       recorded.push({ source: event.source, externalId: event.externalId });
     }

@@ -96,6 +96,9 @@ const WEBHOOKS = [
   ['/webhooks/calendly', 'Calendly v2 invitee events (Calendly-Webhook-Signature)'],
   ['/webhooks/mailgun', 'Mailgun events (signature in the body)'],
   ['/webhooks/postmark', 'Postmark events (HTTP Basic)'],
+  ['/webhooks/sendgrid/inbound', 'SendGrid Inbound Parse: replies (multipart form, HTTP Basic)'],
+  ['/webhooks/mailgun/inbound', 'Mailgun route forwards: replies (form, signature in the fields)'],
+  ['/webhooks/postmark/inbound', 'Postmark inbound mail: replies (JSON, HTTP Basic)'],
 ] as const;
 
 function registerWebhooks(registry: OpenAPIRegistry): void {
@@ -118,7 +121,12 @@ function registerWebhooks(registry: OpenAPIRegistry): void {
         400: problem('Authentic, but the payload is malformed.'),
         401: problem('Missing, bad or stale signature or credentials.'),
         403: problem('An authentic signature already used (a replay).'),
-        413: problem('The body exceeds 1 MB.'),
+        ...(path.endsWith('/inbound')
+          ? {
+              413: problem('The mail, attachments included, exceeds 30 MB.'),
+              415: problem('Not a form (multipart/form-data or form-urlencoded).'),
+            }
+          : { 413: problem('The body exceeds 1 MB.') }),
         501: problem('Not configured: the detail names the variable to set.'),
       },
     });

@@ -1,16 +1,8 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { correlationFrom, matchOf } from './correlation';
 import type { ProviderEvent, ProviderEventData } from './provider-event';
-import type { ReplayGuard } from './replay-guard';
-import {
-  constantTimeEqual,
-  decodeHexDigest,
-  hmacDigest,
-  isFresh,
-  signedTimestampMs,
-} from './signature-checks';
-import { invalidSignature, missingSignature, replayedSignature, staleSignature } from './webhook-problems';
+import { checkMailgunSignature, guardMailgunToken, type MailgunSignatureConfig } from './mailgun-signature';
+import { missingSignature } from './webhook-problems';
 import {
   isoFromUnixSeconds,
   linkWithoutQuery,
@@ -40,9 +32,7 @@ const signatureBlockSchema = z.object({
 
 const signedBodySchema = z.object({ signature: signatureBlockSchema });
 
-export function computeMailgunSignature(signingKey: string, timestamp: string, token: string): string {
-  return hmacDigest('sha256', signingKey, `${timestamp}${token}`).toString('hex');
-}
+export { computeMailgunSignature } from './mailgun-signature';
 
 const eventDataSchema = z.object({
   event: z.string(),
@@ -124,12 +114,7 @@ export function mapMailgunPayload(body: unknown): WebhookResult {
   return typeof mapped === 'string' ? { events: [], ignored: [mapped] } : { events: [mapped], ignored: [] };
 }
 
-export interface MailgunWebhookConfig {
-  signingKey: string;
-  maxAgeMs: number;
-  replayGuard: ReplayGuard;
-  now: () => number;
-}
+export type MailgunWebhookConfig = MailgunSignatureConfig;
 
 export function createMailgunWebhook(config: MailgunWebhookConfig): WebhookHandler {
   return async (request) => {
@@ -145,25 +130,12 @@ export function createMailgunWebhook(config: MailgunWebhookConfig): WebhookHandl
     if (!signed.success)
       throw missingSignature('mailgun', 'a signature object (timestamp, token, signature)');
     const block = signed.data.signature;
-    const signedAtMs = signedTimestampMs(block.timestamp);
-    if (signedAtMs === undefined) throw invalidSignature('mailgun');
-
-    const expected = hmacDigest('sha256', config.signingKey, `${block.timestamp}${block.token}`);
-    let valid = false;
-    for (const candidate of [block.signature, block['parent-signature']]) {
-      const provided = decodeHexDigest(candidate, 32);
-      valid = (provided !== undefined && constantTimeEqual(provided, expected)) || valid;
-    }
-    if (!valid) throw invalidSignature('mailgun');
-    if (!isFresh(signedAtMs, config.now(), config.maxAgeMs)) throw staleSignature('mailgun', config.maxAgeMs);
-
+    const signedAtMs = checkMailgunSignature(config, {
+      ...block,
+      parentSignature: block['parent-signature'],
+    });
     const result = mapMailgunPayload(body);
-
-    // A redelivery (same token, same bytes) goes to the inbox again, which stores
-    // nothing twice; the token on any other body is a forgery.
-    const content = createHash('sha256').update(request.rawBody).digest('hex');
-    const use = await config.replayGuard.use(`mailgun:${block.token}`, content, signedAtMs + config.maxAgeMs);
-    if (use === 'other-content') throw replayedSignature('mailgun');
+    await guardMailgunToken(config, block.token, signedAtMs, request.rawBody);
     return result;
   };
 }

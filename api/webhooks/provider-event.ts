@@ -14,6 +14,12 @@ export interface ProviderEventMatch {
   touchKey?: string;
   email?: string;
   phone?: string;
+  /**
+   * For an inbound reply: the touch-key digests of the Message-IDs its
+   * In-Reply-To and References name (touchDigestOfMessageId), nearest first.
+   * They name the touch answered even when someone else replies for the lead.
+   */
+  threadDigests?: string[];
 }
 
 /** Only the few flat facts a decision needs; never a whole payload or a message body. */

@@ -29,6 +29,14 @@ export interface WebhookSecrets {
   postmarkUser?: string;
   /** POSTMARK_WEBHOOK_PASSWORD */
   postmarkPassword?: string;
+  /** SENDGRID_INBOUND_USER: HTTP Basic user in the Inbound Parse URL (Parse signs nothing by default). */
+  sendgridInboundUser?: string;
+  /** SENDGRID_INBOUND_PASSWORD */
+  sendgridInboundPassword?: string;
+  /** POSTMARK_INBOUND_USER: HTTP Basic user in the Postmark server's inbound webhook URL. */
+  postmarkInboundUser?: string;
+  /** POSTMARK_INBOUND_PASSWORD */
+  postmarkInboundPassword?: string;
 }
 
 /** How old a signed timestamp may be, per provider whose scheme carries one. */

@@ -2,6 +2,10 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { ProblemError } from '../problem';
 import { createCalcomWebhook } from './calcom';
 import { createCalendlyWebhook } from './calendly';
+import { basicChallenge } from './inbound/basic-auth-check';
+import { createMailgunInboundWebhook } from './inbound/mailgun-inbound';
+import { createPostmarkInboundWebhook, POSTMARK_INBOUND_REALM } from './inbound/postmark-inbound';
+import { createSendgridInboundWebhook, SENDGRID_INBOUND_REALM } from './inbound/sendgrid-inbound';
 import { createMailgunWebhook } from './mailgun';
 import { createPostmarkWebhook, POSTMARK_AUTH_CHALLENGE } from './postmark';
 import type { ProviderSource } from './provider-event';
@@ -16,6 +20,12 @@ export type { ProviderEvent } from './provider-event';
 export { createMemoryReplayGuard } from './replay-guard';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
+/**
+ * Received mail comes with its attachments (drained, never kept): SendGrid
+ * Inbound Parse takes messages up to 30 MB, Mailgun up to 25 MB. A larger one
+ * is answered 413.
+ */
+export const INBOUND_MAIL_BODY_LIMIT = '30mb';
 
 /** How an endpoint answers once the events are stored. */
 type ReplyFormat = 'json' | 'twiml';
@@ -30,6 +40,8 @@ interface WebhookRoute {
   reply: ReplyFormat;
   /** WWW-Authenticate value sent with a 401, for schemes that have one. */
   authChallenge?: string;
+  /** Over WEBHOOK_BODY_LIMIT, for received mail. */
+  bodyLimit?: string;
 }
 
 function present(value: string | undefined): value is string {
@@ -131,6 +143,62 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
       reply: 'json',
       authChallenge: POSTMARK_AUTH_CHALLENGE,
     },
+    ...inboundRoutes(deps, maxAge.mailgun),
+  ];
+}
+
+/** The inbound mail endpoints: replies read from the mail thread (inbound/inbound-reply.ts). */
+function inboundRoutes(deps: WebhookDeps, mailgunMaxAgeMs: number): WebhookRoute[] {
+  const { secrets } = deps;
+  return [
+    {
+      path: '/webhooks/sendgrid/inbound',
+      source: 'sendgrid',
+      requires: {
+        SENDGRID_INBOUND_USER: secrets.sendgridInboundUser,
+        SENDGRID_INBOUND_PASSWORD: secrets.sendgridInboundPassword,
+      },
+      build: (secret) =>
+        createSendgridInboundWebhook({
+          user: secret('SENDGRID_INBOUND_USER'),
+          password: secret('SENDGRID_INBOUND_PASSWORD'),
+          now: deps.now,
+        }),
+      reply: 'json',
+      authChallenge: basicChallenge(SENDGRID_INBOUND_REALM),
+      bodyLimit: INBOUND_MAIL_BODY_LIMIT,
+    },
+    {
+      path: '/webhooks/mailgun/inbound',
+      source: 'mailgun',
+      requires: { MAILGUN_WEBHOOK_SIGNING_KEY: secrets.mailgunSigningKey },
+      build: (secret) =>
+        createMailgunInboundWebhook({
+          signingKey: secret('MAILGUN_WEBHOOK_SIGNING_KEY'),
+          maxAgeMs: mailgunMaxAgeMs,
+          replayGuard: deps.replayGuard,
+          now: deps.now,
+        }),
+      reply: 'json',
+      bodyLimit: INBOUND_MAIL_BODY_LIMIT,
+    },
+    {
+      path: '/webhooks/postmark/inbound',
+      source: 'postmark',
+      requires: {
+        POSTMARK_INBOUND_USER: secrets.postmarkInboundUser,
+        POSTMARK_INBOUND_PASSWORD: secrets.postmarkInboundPassword,
+      },
+      build: (secret) =>
+        createPostmarkInboundWebhook({
+          user: secret('POSTMARK_INBOUND_USER'),
+          password: secret('POSTMARK_INBOUND_PASSWORD'),
+          now: deps.now,
+        }),
+      reply: 'json',
+      authChallenge: basicChallenge(POSTMARK_INBOUND_REALM),
+      bodyLimit: INBOUND_MAIL_BODY_LIMIT,
+    },
   ];
 }
 
@@ -138,7 +206,9 @@ function routesFor(deps: WebhookDeps): WebhookRoute[] {
  * Raw bytes for these routes only: a signature is checked over exactly what
  * the provider sent, never over a re-serialised body.
  */
-const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+function rawBody(limit: string): RequestHandler {
+  return express.raw({ type: () => true, limit });
+}
 
 function bodyBytes(req: Request): Buffer {
   const body: unknown = req.body;
@@ -186,7 +256,8 @@ function endpoint(route: WebhookRoute, handler: WebhookHandler, deps: WebhookDep
 
 /**
  * The provider webhooks: POST /webhooks/{sendgrid,twilio/sms,twilio/status,
- * calcom,calendly,mailgun,postmark}. Mount it BEFORE the app's JSON body
+ * calcom,calendly,mailgun,postmark} and the inbound mail of
+ * /webhooks/{sendgrid,mailgun,postmark}/inbound. Mount it BEFORE the app's JSON body
  * parser, and before the not-found handler; the app's error handler renders
  * the problems. Handlers are built here, so a malformed key or
  * PUBLIC_BASE_URL fails at start; an unset one leaves its endpoint answering
@@ -210,7 +281,7 @@ export function createWebhooksRouter(deps: WebhookDeps): Router {
       if (!present(value)) throw new Error(`${variable} is not set`);
       return value;
     });
-    router.post(route.path, rawBody, endpoint(route, handler, deps));
+    router.post(route.path, rawBody(route.bodyLimit ?? WEBHOOK_BODY_LIMIT), endpoint(route, handler, deps));
   }
   return router;
 }
@@ -228,5 +299,9 @@ export function webhookSecretsFromEnv(env: Readonly<Record<string, string | unde
     mailgunSigningKey: read('MAILGUN_WEBHOOK_SIGNING_KEY'),
     postmarkUser: read('POSTMARK_WEBHOOK_USER'),
     postmarkPassword: read('POSTMARK_WEBHOOK_PASSWORD'),
+    sendgridInboundUser: read('SENDGRID_INBOUND_USER'),
+    sendgridInboundPassword: read('SENDGRID_INBOUND_PASSWORD'),
+    postmarkInboundUser: read('POSTMARK_INBOUND_USER'),
+    postmarkInboundPassword: read('POSTMARK_INBOUND_PASSWORD'),
   };
 }

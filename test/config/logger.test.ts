@@ -33,6 +33,14 @@ describe('logs', () => {
     expect(line).toContain('[redacted]');
   });
 
+  test("an inbound reply's words and sender are redacted at the top level and one level down", () => {
+    const { lines, stream } = capture();
+    const logger = createLogger('info', stream);
+    logger.info({ text: 'I am back on Monday', reply: { excerpt: 'Call me', sender: 'pa@x' } }, 'something');
+    const line = lines.join('');
+    for (const secret of ['back on Monday', 'Call me', 'pa@x']) expect(line).not.toContain(secret);
+  });
+
   test('addresses and numbers inside an error message or stack are scrubbed', () => {
     const { lines, stream } = capture();
     const logger = createLogger('info', stream);

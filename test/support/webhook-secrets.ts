@@ -18,5 +18,9 @@ export function allWebhookSecrets(word: string): WebhookSecrets {
     mailgunSigningKey: word,
     postmarkUser: word,
     postmarkPassword: word,
+    sendgridInboundUser: word,
+    sendgridInboundPassword: word,
+    postmarkInboundUser: word,
+    postmarkInboundPassword: word,
   };
 }

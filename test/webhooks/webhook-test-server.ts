@@ -28,6 +28,10 @@ export const TEST_SECRETS: WebhookSecrets = {
   mailgunSigningKey: 'mailgun-test-signing-key',
   postmarkUser: 'postmark-hooks',
   postmarkPassword: 'correct horse battery staple',
+  sendgridInboundUser: 'sendgrid-inbound',
+  sendgridInboundPassword: 'parse me gently',
+  postmarkInboundUser: 'postmark-inbound',
+  postmarkInboundPassword: 'inbound horse battery staple',
 };
 
 export interface TestResponse {
