@@ -17,7 +17,11 @@ export interface RunningWorker {
 /** Connects to Temporal and polls the task queue until stopped. */
 export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningWorker> {
   const channels = await deliveryChannels(env, prisma);
-  logger.info({ email: channels.email.provider, sms: channels.sms.provider }, 'delivery providers');
+  // Provider names only (the keys `email`/`sms` would be redacted as personal data).
+  logger.info(
+    { emailProvider: channels.email.provider, smsProvider: channels.sms.provider },
+    'delivery providers',
+  );
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const policy = policyOf(env.OUTBOUND_WEBHOOK_ALLOW_PRIVATE, env.OUTBOUND_WEBHOOK_ALLOW_HOSTS);
   const worker = await createNurtureWorker({

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../workflows/rules/format-duration';
+import { formatDelayChange, formatDuration } from '../../workflows/rules/format-duration';
 
 test.each([
   [48 * 3_600_000, '48h'],
@@ -13,4 +13,13 @@ test.each([
   [90 * 60_000, '1h 30m'],
 ])('%d ms reads "%s"', (ms, text) => {
   expect(formatDuration(ms)).toBe(text);
+});
+
+test.each([
+  [3 * 86_400_000, 4 * 86_400_000, 'in 72h instead of 4d'],
+  // The demo plan's 2 s step, shortened by engagement: both round to "2s".
+  [1568, 2000, "in 2s, 432ms sooner than the plan's 2s"],
+  [2400, 2000, "in 2s, 400ms later than the plan's 2s"],
+])('a delay of %d ms against %d ms reads "%s"', (adapted, planned, text) => {
+  expect(formatDelayChange(adapted, planned)).toBe(text);
 });

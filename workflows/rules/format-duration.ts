@@ -28,3 +28,14 @@ export function formatDuration(milliseconds: number): string {
   if (rest > 0) parts.push(`${String(rest)}m`);
   return parts.join(' ');
 }
+
+/**
+ * "in 3d instead of 4d"; when both round to the same words ("2s instead of
+ * 2s" for 1.6 s against 2 s) it says by how much instead.
+ */
+export function formatDelayChange(adapted: number, planned: number): string {
+  const [now, before] = [formatDuration(adapted), formatDuration(planned)];
+  if (now !== before) return `in ${now} instead of ${before}`;
+  const by = formatDuration(Math.abs(planned - adapted));
+  return `in ${now}, ${by} ${adapted < planned ? 'sooner' : 'later'} than the plan's ${before}`;
+}

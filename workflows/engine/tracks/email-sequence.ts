@@ -3,7 +3,7 @@ import { touchKey } from '../../ids';
 import type { LeadEvent } from '../../lead-event';
 import { variantFor } from '../../rules/ab-variant';
 import { adaptedDelay } from '../../rules/cadence';
-import { formatDuration } from '../../rules/format-duration';
+import { formatDelayChange, formatDuration } from '../../rules/format-duration';
 import type { TouchResult } from '../inputs';
 import { isHeldOut, recordHeldOut, setGhost } from '../held-out';
 import { mayTouch, recordRefusal } from '../may-touch';
@@ -172,7 +172,7 @@ function advance(step: Step, now: number): void {
       rule: 'cadence',
       outcome: cadence.delay < next.delay ? 'shortened' : 'lengthened',
       channel: 'email',
-      reason: `next email "${next.id}" in ${formatDuration(cadence.delay)} instead of ${formatDuration(next.delay)}: ${cadence.why}`,
+      reason: `next email "${next.id}" ${formatDelayChange(cadence.delay, next.delay)}: ${cadence.why}`,
       nextEligibleAt: now + cadence.delay,
     });
   }
