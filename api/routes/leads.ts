@@ -15,7 +15,7 @@ import {
   type SalesResult,
 } from '../../workflows/definitions';
 import { suppressionKey } from '../../workflows/ids';
-import { leadEventSchema } from '../../workflows/lead-event';
+import { leadEventRequestSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
 import { deliverOrLeave, isDelivered, recordEvent } from '../inbox/event-inbox';
@@ -82,7 +82,7 @@ export function leadsRouter(deps: AppDeps): Router {
 
   router.post('/v1/leads/:id/events', requireScope('events'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
-    const event = parseRequest(leadEventSchema, req, 'body');
+    const event = parseRequest(leadEventRequestSchema, req, 'body');
     await leadOr404(id);
     const { duplicate, leadId: storedFor } = await recordEvent(deps, {
       leadId: id,
