@@ -73,5 +73,6 @@ export const fullStateQuery = defineQuery<NurtureState>('fullState');
  * histories: never rename or reuse one.
  */
 export const RULES_REVISIONS: readonly { version: RulesVersion; patch: string }[] = [
+  { version: 3, patch: 'carrier-opt-out-at-the-edge' },
   { version: 2, patch: 'auto-reply-not-scored' },
 ];

@@ -12,7 +12,6 @@ import type { Step } from './step';
 import {
   onBounced,
   onConsentUpdated,
-  onSmsFailed,
   onSmsOptedIn,
   onSmsOptedOut,
   onSpamReported,
@@ -20,6 +19,7 @@ import {
 } from './tracks/consent';
 import { applyScoreThresholds, changeStatus, onOpened, scoreEvent } from './tracks/engagement';
 import { onReply } from './tracks/handoff';
+import { onLegacySmsFailed } from './tracks/legacy-carrier-opt-out';
 import { onMeetingBooked, onMeetingCanceled } from './tracks/lifecycle';
 import { onConnectionAccepted, onRequestSent } from './tracks/linkedin-task';
 import { queueSms } from './tracks/sms-follow-up';
@@ -46,7 +46,8 @@ const ON_EVENT: EventHandlers = {
   },
   'email.replied': onReply,
   'sms.delivered': recordOnly,
-  'sms.failed': onSmsFailed,
+  // Recorded only; runs from before rules version 3 keep reading Twilio's 21610 here.
+  'sms.failed': onLegacySmsFailed,
   'sms.replied': onReply,
   'sms.opted_out': onSmsOptedOut,
   'sms.opted_in': onSmsOptedIn,

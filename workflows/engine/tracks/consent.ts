@@ -76,14 +76,6 @@ export function onSmsOptedIn(step: Step, event: LeadEventOf<'sms.opted_in'>, now
   consentChange(step, 'sms', true, event.data.source ?? 'sms START', now);
 }
 
-/** Twilio's 21610: the carrier says the recipient unsubscribed (replied STOP to the number). */
-export function onSmsFailed(step: Step, event: LeadEventOf<'sms.failed'>, now: number): void {
-  const code = event.data.errorCode;
-  if (code === '21610' || code === 21610) {
-    consentChange(step, 'sms', false, 'carrier: recipient unsubscribed (21610)', now);
-  }
-}
-
 export function onConsentUpdated(step: Step, event: LeadEventOf<'consent.updated'>, now: number): void {
   // Both are required at the API; an event recorded before that may lack them.
   const { channel, granted } = event.data;
