@@ -240,6 +240,34 @@ describe('POST /v1/leads/:id/events', () => {
     expect(conflict.body.type).toBe('https://durable-nurture.dev/problems/event-id-conflict');
   });
 
+  test("each type's data is checked: a known field of the wrong shape is a 400 naming it; extra fields are kept", async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    const refused = await call('POST', `/v1/leads/${id}/events`, {
+      id: `bounce-${id}`,
+      type: 'email.bounced',
+      occurredAt: '2026-11-24T10:00:00Z',
+      data: { bounceType: 'soft', note: 'mailbox full' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.type).toContain('application/problem+json');
+    const issues = refused.body.issues as { path: string[] }[];
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['body.data.bounceType']);
+    expect(JSON.stringify(refused.body)).not.toContain('soft');
+    expect(await db.prisma.event.count({ where: { leadId: id } })).toBe(0);
+
+    const data = { bounceType: 'blocked', note: 'mailbox full', crm: { ticket: 42 } };
+    const accepted = await call('POST', `/v1/leads/${id}/events`, {
+      id: `bounce-${id}`,
+      type: 'email.bounced',
+      occurredAt: '2026-11-24T10:00:00Z',
+      data,
+    });
+    expect(accepted.status).toBe(202);
+    const [stored] = await db.prisma.event.findMany({ where: { leadId: id } });
+    expect(stored?.data).toEqual(data);
+  });
+
   test('an sms.failed with Twilio 21610 is recorded as sms.opted_out from the carrier and withdraws SMS consent', async () => {
     const id = uniqueLeadId('api');
     await call(
