@@ -1,6 +1,6 @@
 import type { EmailStep } from '../../../plans/plan-schema';
 import { touchKey } from '../../ids';
-import type { LeadEventOf } from '../../lead-event';
+import type { LeadEvent } from '../../lead-event';
 import { variantFor } from '../../rules/ab-variant';
 import { adaptedDelay } from '../../rules/cadence';
 import { formatDuration } from '../../rules/format-duration';
@@ -127,12 +127,7 @@ export function onEmailResult(step: Step, result: TouchResult, now: number): voi
 }
 
 /** An open while the engine waits for one: the open window ends and the next step is scheduled. */
-export function openedWithinWindow(
-  step: Step,
-  event: LeadEventOf<'email.opened'>,
-  opens: number,
-  now: number,
-): void {
+export function openedWithinWindow(step: Step, event: LeadEvent, opens: number, now: number): void {
   if (step.state.phase !== 'awaiting-open') return;
   step.record({
     rule: 'open-window',
