@@ -41,7 +41,9 @@ export type LeadEventType = z.infer<typeof leadEventTypeSchema>;
  * that does not fit reads as absent, which is what the rules' old `typeof`
  * probes made of it. So a constraint here may only refuse what the rules
  * already treated as absent: no length limits, no stricter formats on fields
- * the rules read (an empty `source` always fell back to the default).
+ * the rules read (an empty `source` always fell back to the default). One
+ * deliberate exception: `returnDate` must be ISO 8601, as auto-reply.ts always
+ * documented it, because the OpenAPI document has to say what is accepted.
  */
 
 const touchKey = z
@@ -66,7 +68,7 @@ const REPLY = {
   excerpt: z.string(),
   autoReply: z.boolean().describe('An automatic answer (out of office…): not a reply to hand to sales.'),
   // ISO only, as JSON Schema can say it (Schemathesis holds the API to the document);
-  // readReplyData writes it so, and auto-reply.ts always read it as ISO.
+  // readReplyData writes it so, and auto-reply.ts always documented it so.
   returnDate: z
     .union([z.iso.datetime({ offset: true }), z.iso.date()])
     .describe('When an out-of-office sender is back (ISO 8601): touches resume then.'),
