@@ -146,7 +146,9 @@ export const LEAD_EVENT_DATA = {
     keyword: z.string().describe('The word the lead texted (STOP, UNSUBSCRIBE…).'),
     reportedBy: z
       .enum(['lead', 'carrier'])
-      .describe('carrier: the carrier or provider refused a send because the recipient unsubscribed.'),
+      .describe(
+        'lead: the lead texted STOP (or a synonym); carrier: the carrier refused a send because the recipient had unsubscribed.',
+      ),
     errorCode: providerErrorCode.describe("The provider's code when the carrier reported it (Twilio 21610)."),
   }),
   'sms.opted_in': optional({ touchKey, source: consentSource, keyword: z.string() }),

@@ -113,7 +113,8 @@ export function mapInboundMessage(params: FormParams, receivedAt: string): Webho
           {
             ...base,
             type: 'sms.opted_out',
-            data: { keyword: intent.keyword, source: `sms ${intent.keyword}` },
+            // The lead's own STOP, as against the carrier's 21610 (carrier-opt-out.ts).
+            data: { keyword: intent.keyword, source: `sms ${intent.keyword}`, reportedBy: 'lead' },
           },
         ],
         ignored: [],

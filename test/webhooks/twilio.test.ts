@@ -114,7 +114,7 @@ describe('Twilio inbound SMS', () => {
           type: 'sms.opted_out',
           occurredAt: RECEIVED_AT,
           match: { phone: '+14155550123' },
-          data: { keyword, source: `sms ${keyword}` },
+          data: { keyword, source: `sms ${keyword}`, reportedBy: 'lead' },
         },
       ],
     ]);
@@ -163,7 +163,7 @@ describe('Twilio inbound SMS', () => {
     expect(response.status).toBe(200);
     expect(server.ingested[0]?.[0]).toMatchObject({
       type: 'sms.opted_out',
-      data: { keyword: 'STOP', source: 'sms STOP' },
+      data: { keyword: 'STOP', source: 'sms STOP', reportedBy: 'lead' },
     });
   });
 });
