@@ -5,7 +5,7 @@ import {
   type StrictRendering,
   type TemplateContext,
 } from '../activities/render-template';
-import type { LeadEvent } from '../workflows/lead-event';
+import { readLeadEvent, type LeadEvent } from '../workflows/lead-event';
 import { highIntentTrigger } from '../workflows/rules/intent';
 import { REPEAT_THRESHOLDS, repetition } from './content-similarity';
 import type { Plan } from './plan-schema';
@@ -138,12 +138,8 @@ function holes(text: TemplateText, context: TemplateContext, full: StrictRenderi
 
 /** Every intent the SMS can be sent for: the plan's pages, events and repeated clicks, as the workflow words them. */
 export function possibleIntents(plan: Plan): string[] {
-  const event = (type: LeadEvent['type'], data: Record<string, unknown>): LeadEvent => ({
-    id: 'template-check',
-    type,
-    occurredAt: '2026-01-01T00:00:00.000Z',
-    data,
-  });
+  const event = (type: LeadEvent['type'], data: Record<string, unknown>): LeadEvent =>
+    readLeadEvent({ id: 'template-check', type, occurredAt: '2026-01-01T00:00:00.000Z', data });
   const clicks = Math.max(99, plan.highIntent.repeatedClicks);
   return [
     ...plan.highIntent.pages.map((page) =>

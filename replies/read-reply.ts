@@ -1,6 +1,6 @@
 import type { InputJsonObject, InputJsonValue } from '../prisma/generated/internal/prismaNamespace';
 import { isAutoReply } from '../workflows/rules/auto-reply';
-import type { LeadEventType } from '../workflows/lead-event';
+import { readLeadEvent, type LeadEventType } from '../workflows/lead-event';
 import { subjectSaysAutoReply } from './auto-reply-subject';
 import { returnDateIn } from './return-date';
 
@@ -26,12 +26,16 @@ export function readReplyData(
   at: { receivedAt: Date; timeZone: string },
 ): InputJsonObject {
   if (!carriesMailText(type, data)) return data;
-  const subject = typeof data.subject === 'string' ? data.subject : '';
-  const text = typeof data.text === 'string' ? data.text : '';
-  const autoReply =
-    subjectSaysAutoReply(subject) ||
-    isAutoReply({ id: '', type, occurredAt: at.receivedAt.toISOString(), data: { ...data } });
-  const given = typeof data.returnDate === 'string' ? data.returnDate : null;
+  const reply = readLeadEvent({
+    id: '',
+    type: 'email.replied',
+    occurredAt: at.receivedAt.toISOString(),
+    data,
+  });
+  const subject = reply.data.subject ?? '';
+  const text = reply.data.text ?? '';
+  const autoReply = subjectSaysAutoReply(subject) || isAutoReply(reply);
+  const given = reply.data.returnDate ?? null;
   const read = autoReply && given === null ? returnDateIn(`${subject}\n${text}`, at) : null;
   const excerpt = excerptOf(text);
   const out: Record<string, InputJsonValue | null | undefined> = {};

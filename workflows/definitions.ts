@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { LeadEvent } from './lead-event';
+import type { RecordedLeadEvent } from './lead-event';
 import type { HandoffContext } from './engine/commands';
 import type { NurturePhase, NurtureState, RulesVersion } from './engine/state';
 import type { NurtureStatus } from './engine/status';
@@ -12,8 +12,12 @@ import type { NurtureStatus } from './engine/status';
  *   temporal workflow query --workflow-id nurture-crm-1 --type nurtureState
  */
 
-/** A canonical lead event (opened, clicked, booked…), de-duplicated by its id. */
-export const leadEventSignal = defineSignal<[LeadEvent]>('leadEvent');
+/**
+ * A canonical lead event (opened, clicked, booked…), de-duplicated by its id.
+ * Its data is checked at the API (lead-event.ts); the engine still reads it
+ * defensively, since histories and the CLI carry payloads from before that.
+ */
+export const leadEventSignal = defineSignal<[RecordedLeadEvent]>('leadEvent');
 
 /** Sent by enrollment's signal-with-start; carries nothing and changes nothing. */
 export const enrollSignal = defineSignal('enroll');
@@ -74,5 +78,6 @@ export const fullStateQuery = defineQuery<NurtureState>('fullState');
  * histories: never rename or reuse one.
  */
 export const RULES_REVISIONS: readonly { version: RulesVersion; patch: string }[] = [
+  { version: 3, patch: 'carrier-opt-out-at-the-edge' },
   { version: 2, patch: 'auto-reply-not-scored' },
 ];

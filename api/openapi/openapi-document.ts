@@ -179,7 +179,8 @@ export function buildOpenApiDocument(options: { planIds: readonly string[] }): O
     method: 'post',
     path: '/v1/leads/{id}/events',
     summary: 'Record a lead event',
-    description: 'Idempotent on the event id. Recorded before the answer, then signalled to the nurture.',
+    description:
+      'Idempotent on the event id. Recorded before the answer, then signalled to the nurture. Each `type` has its own `data` (one schema per type); a known field of the wrong shape is a 400 naming it, extra fields are kept but never read by the rules. An `sms.failed` with Twilio error code 21610 is recorded as `sms.opted_out` reported by the carrier.',
     scopes: ['events'],
     request: { params: leadParamsSchema, body: nativeBody(registry, 'LeadEvent', leadEventSchema) },
     responses: {

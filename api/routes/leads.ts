@@ -16,12 +16,13 @@ import {
 } from '../../workflows/definitions';
 import { suppressionKey } from '../../workflows/ids';
 import { suppressionReason } from '../../workflows/engine/tracks/lifecycle';
-import { leadEventSchema } from '../../workflows/lead-event';
+import { leadEventRequestSchema } from '../../workflows/lead-event';
 import type { AppDeps } from '../app-deps';
 import { requireScope } from '../auth/authenticate';
 import { deliverOrLeave, isDelivered, recordEvent } from '../inbox/event-inbox';
 import { enrollLead } from '../enrollment/enroll-lead';
 import { eraseLead } from '../erasure/erase-lead';
+import { canonicalSmsFailure } from '../webhooks/carrier-opt-out';
 import { notFound, ProblemError } from '../problem';
 import {
   ackRequestSchema,
@@ -83,7 +84,9 @@ export function leadsRouter(deps: AppDeps): Router {
 
   router.post('/v1/leads/:id/events', requireScope('events'), async (req, res) => {
     const { id } = parseRequest(leadParamsSchema, req, 'params');
-    const event = parseRequest(leadEventSchema, req, 'body');
+    const given = parseRequest(leadEventRequestSchema, req, 'body');
+    // A backend relaying Twilio's callbacks may post 21610 as sms.failed: it is an opt-out.
+    const event = given.type === 'sms.failed' ? { ...given, ...canonicalSmsFailure(given.data) } : given;
     await leadOr404(id);
     const { duplicate, leadId: storedFor } = await recordEvent(deps, {
       leadId: id,

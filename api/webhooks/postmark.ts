@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { correlationFrom, matchOf } from './correlation';
-import type { ProviderEvent, ProviderEventData } from './provider-event';
+import type {
+  ProviderEvent,
+  ProviderEventData,
+  ProviderEventEnvelope,
+  ProviderEventWith,
+} from './provider-event';
 import { constantTimeStringEqual } from './signature-checks';
 import { invalidCredentials, missingCredentials } from './webhook-problems';
 import {
@@ -123,7 +128,7 @@ function recipientDigest(recipient: string): string {
 export function mapPostmarkPayload(body: unknown): WebhookResult {
   const { RecordType: recordType } = parsePayload(recordTypeSchema, body);
   const ignore = (reason: string): WebhookResult => ({ events: [], ignored: [reason] });
-  const one = (event: Omit<ProviderEvent, 'source'>): WebhookResult => ({
+  const one = (event: ProviderEventWith<Omit<ProviderEventEnvelope, 'source'>>): WebhookResult => ({
     events: [{ source: 'postmark', ...event }],
     ignored: [],
   });

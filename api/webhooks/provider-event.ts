@@ -1,4 +1,4 @@
-import type { LeadEventType } from '../../workflows/lead-event';
+import type { LeadEventDataOf, LeadEventType } from '../../workflows/lead-event';
 
 /** The providers whose webhooks this module verifies. */
 export type ProviderSource = 'sendgrid' | 'twilio' | 'calcom' | 'calendly' | 'mailgun' | 'postmark';
@@ -22,11 +22,24 @@ export interface ProviderEventMatch {
   threadDigests?: string[];
 }
 
-/** Only the few flat facts a decision needs; never a whole payload or a message body. */
+/** Flat facts about the message an adapter adds to any type's data; never a whole payload or a body. */
 export type ProviderEventData = Record<string, string | number | boolean | null>;
 
-/** One provider event mapped to a canonical lead event, ready for the inbox. */
-export interface ProviderEvent {
+/**
+ * One provider event mapped to a canonical lead event, ready for the inbox:
+ * each type with its own `data` (workflows/lead-event.ts), so an adapter
+ * cannot hand the rules a field of the wrong shape. Provider codes are turned
+ * into canonical events here, at the edge (Twilio 21610 → sms.opted_out).
+ */
+export type ProviderEvent = ProviderEventWith<ProviderEventEnvelope>;
+
+/** The union over every type of `envelope` with that type's data (an adapter may fill in `source` last). */
+export type ProviderEventWith<E> = {
+  [T in LeadEventType]: E & { type: T; data: LeadEventDataOf<T> };
+}[LeadEventType];
+
+/** What every provider event carries besides its type and data. */
+export interface ProviderEventEnvelope {
   source: ProviderSource;
   /**
    * Stable per provider event, so a redelivered or replayed webhook maps to the
@@ -36,9 +49,7 @@ export interface ProviderEvent {
    * event-data id, Postmark RecordType + MessageID + the record's own time.
    */
   externalId: string;
-  type: LeadEventType;
   /** ISO 8601, UTC. */
   occurredAt: string;
   match: ProviderEventMatch;
-  data: ProviderEventData;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalSmsFailure } from './carrier-opt-out';
 import { correlationFrom, matchOf, TWILIO_CALLBACK_QUERY_KEYS } from './correlation';
 import {
   bodyMatchesSha256,
@@ -112,7 +113,8 @@ export function mapInboundMessage(params: FormParams, receivedAt: string): Webho
           {
             ...base,
             type: 'sms.opted_out',
-            data: { keyword: intent.keyword, source: `sms ${intent.keyword}` },
+            // The lead's own STOP, as against the carrier's 21610 (carrier-opt-out.ts).
+            data: { keyword: intent.keyword, source: `sms ${intent.keyword}`, reportedBy: 'lead' },
           },
         ],
         ignored: [],
@@ -172,10 +174,9 @@ export function mapStatusCallback(
     case 'undelivered': {
       const errorCode =
         status.ErrorCode !== undefined && /^\d+$/.test(status.ErrorCode) ? Number(status.ErrorCode) : null;
-      return {
-        events: [{ ...base, type: 'sms.failed', data: { status: status.MessageStatus, errorCode } }],
-        ignored: [],
-      };
+      // 21610 is the recipient's STOP, reported by the carrier: sms.opted_out, not a failure.
+      const failure = canonicalSmsFailure({ status: status.MessageStatus, errorCode });
+      return { events: [{ ...base, ...failure }], ignored: [] };
     }
     default:
       // queued, sending, sent, accepted, scheduled, read…: progress, not an outcome.

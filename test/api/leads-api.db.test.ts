@@ -1,4 +1,5 @@
 import type { Scope } from '../../api/auth/scopes';
+import { CARRIER_OPT_OUT_SOURCE } from '../../api/webhooks/carrier-opt-out';
 import { fullStateQuery } from '../../workflows/definitions';
 import { instantOfLocal, localDateTime } from '../../workflows/rules/local-time';
 import { uniqueLeadId } from '../support/builders';
@@ -237,6 +238,65 @@ describe('POST /v1/leads/:id/events', () => {
     const conflict = await call('POST', `/v1/leads/${b}/events`, event);
     expect(conflict.status).toBe(409);
     expect(conflict.body.type).toBe('https://durable-nurture.dev/problems/event-id-conflict');
+  });
+
+  test("each type's data is checked: a known field of the wrong shape is a 400 naming it; extra fields are kept", async () => {
+    const id = uniqueLeadId('api');
+    await call('POST', '/v1/leads', lead(id));
+    const refused = await call('POST', `/v1/leads/${id}/events`, {
+      id: `bounce-${id}`,
+      type: 'email.bounced',
+      occurredAt: '2026-11-24T10:00:00Z',
+      data: { bounceType: 'soft', note: 'mailbox full' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.type).toContain('application/problem+json');
+    const issues = refused.body.issues as { path: string[] }[];
+    expect(issues.map((i) => i.path.join('.'))).toEqual(['body.data.bounceType']);
+    expect(JSON.stringify(refused.body)).not.toContain('soft');
+    expect(await db.prisma.event.count({ where: { leadId: id } })).toBe(0);
+
+    const data = { bounceType: 'blocked', note: 'mailbox full', crm: { ticket: 42 } };
+    const accepted = await call('POST', `/v1/leads/${id}/events`, {
+      id: `bounce-${id}`,
+      type: 'email.bounced',
+      occurredAt: '2026-11-24T10:00:00Z',
+      data,
+    });
+    expect(accepted.status).toBe(202);
+    const [stored] = await db.prisma.event.findMany({ where: { leadId: id } });
+    expect(stored?.data).toEqual(data);
+  });
+
+  test('an sms.failed with Twilio 21610 is recorded as sms.opted_out from the carrier and withdraws SMS consent', async () => {
+    const id = uniqueLeadId('api');
+    await call(
+      'POST',
+      '/v1/leads',
+      lead(id, { consent: { email: true, sms: { granted: true, source: 'signup-form' } } }),
+    );
+    const failed = {
+      id: `failed-${id}`,
+      type: 'sms.failed',
+      occurredAt: '2026-11-24T10:00:00Z',
+      data: { status: 'undelivered', errorCode: '21610' },
+    };
+    expect((await call('POST', `/v1/leads/${id}/events`, failed)).status).toBe(202);
+    const [stored] = await db.prisma.event.findMany({ where: { leadId: id, externalId: failed.id } });
+    expect(stored).toMatchObject({
+      type: 'sms.opted_out',
+      data: {
+        status: 'undelivered',
+        errorCode: '21610',
+        reportedBy: 'carrier',
+        source: CARRIER_OPT_OUT_SOURCE,
+      },
+    });
+    const withdrawn = await eventually(
+      () => db.prisma.consentChange.findMany({ where: { leadId: id, channel: 'sms', granted: false } }),
+      (rows) => rows.length === 1,
+    );
+    expect(withdrawn[0]?.source).toBe(CARRIER_OPT_OUT_SOURCE);
   });
 
   test('an unknown lead is 404, an unknown event type 400', async () => {

@@ -2,6 +2,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
 import { PlanCatalog } from '../../plans/plan-catalog';
+import { LEAD_EVENT_TYPES } from '../../workflows/lead-event';
 import { mountedRoutes } from '../support/app-routes';
 import { startTestApi, type TestApi } from '../support/test-api';
 import { useTemporalHarness } from '../support/temporal-harness';
@@ -71,6 +72,34 @@ describe('the OpenAPI document', () => {
     const doc = await document();
     const enroll = doc.paths['/v1/leads']?.post?.requestBody?.content['application/json']?.schema;
     expect(enroll?.additionalProperties).toBe(false);
+  });
+
+  test('shows each event type with its own data schema (oneOf by type)', async () => {
+    const doc = (await document()) as OpenApiDocument & {
+      components: { schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }> };
+    };
+    const body = doc.paths['/v1/leads/{id}/events']?.post?.requestBody?.content['application/json']?.schema;
+    const branches = (body?.oneOf as { $ref: string }[] | undefined) ?? [];
+    const byType = new Map(
+      branches.map((b) => {
+        const schema = doc.components.schemas[b.$ref.replace('#/components/schemas/', '')];
+        return [schema?.properties?.type?.const, schema?.properties?.data] as const;
+      }),
+    );
+    expect([...byType.keys()].sort()).toEqual([...LEAD_EVENT_TYPES].sort());
+    const fields = (type: string) =>
+      Object.keys((byType.get(type)?.properties as Record<string, unknown> | undefined) ?? {});
+    expect(fields('email.bounced')).toContain('bounceType');
+    expect(fields('email.unsubscribed')).toContain('scope');
+    expect(fields('email.opened')).toContain('machineOpen');
+    expect(fields('sms.failed')).toContain('errorCode');
+    expect(fields('sms.opted_out')).toEqual(expect.arrayContaining(['reportedBy', 'errorCode']));
+    expect(fields('web.page_visited')).toContain('path');
+    expect(fields('email.replied')).toContain('returnDate');
+    // Extra fields are kept: free-form JSON beside the known ones.
+    expect(byType.get('email.opened')?.additionalProperties).toEqual({
+      $ref: expect.stringContaining('JsonValue'),
+    });
   });
 
   test('/docs renders it', async () => {

@@ -114,7 +114,7 @@ describe('Twilio inbound SMS', () => {
           type: 'sms.opted_out',
           occurredAt: RECEIVED_AT,
           match: { phone: '+14155550123' },
-          data: { keyword, source: `sms ${keyword}` },
+          data: { keyword, source: `sms ${keyword}`, reportedBy: 'lead' },
         },
       ],
     ]);
@@ -163,7 +163,7 @@ describe('Twilio inbound SMS', () => {
     expect(response.status).toBe(200);
     expect(server.ingested[0]?.[0]).toMatchObject({
       type: 'sms.opted_out',
-      data: { keyword: 'STOP', source: 'sms STOP' },
+      data: { keyword: 'STOP', source: 'sms STOP', reportedBy: 'lead' },
     });
   });
 });
@@ -195,7 +195,7 @@ describe('Twilio status callbacks', () => {
     ]);
   });
 
-  test('undelivered → sms.failed carrying the ErrorCode; failed likewise', async () => {
+  test('undelivered → sms.failed carrying the ErrorCode; 21610 → sms.opted_out reported by the carrier', async () => {
     const params = formParams(fixtureObject('twilio-status-undelivered.json'));
     const response = await server.post(CALLBACK, formBody(params), twilioHeaders(CALLBACK, params));
     expect(response.status).toBe(200);
@@ -226,10 +226,16 @@ describe('Twilio status callbacks', () => {
         {
           source: 'twilio',
           externalId: 'SM6c2a1b0f9e8d7c6b5a4f3e2d1c0b9a8f:failed',
-          type: 'sms.failed',
+          // The recipient's STOP, reported by the carrier: an opt-out, not a failed send.
+          type: 'sms.opted_out',
           occurredAt: RECEIVED_AT,
           match,
-          data: { status: 'failed', errorCode: 21610 },
+          data: {
+            status: 'failed',
+            errorCode: 21610,
+            reportedBy: 'carrier',
+            source: 'carrier: recipient unsubscribed (21610)',
+          },
         },
       ],
     ]);

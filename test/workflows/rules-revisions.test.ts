@@ -35,3 +35,44 @@ test('in it the auto-reply shortened the wait: case-study went out 36h after the
     throw new Error('fixture lacks the resume or the send');
   expect(at(caseStudy) - at(resumed)).toBe(36 * 3600);
 });
+
+/**
+ * carrier-opt-out-as-sms-failed.json was recorded with the code from before
+ * rules version 3 (git 13f12a1): Twilio's 21610 came as sms.failed and the
+ * consent track withdrew SMS consent on it. The replay test shows it still
+ * replays; this shows it is such a history.
+ */
+describe('carrier-opt-out-as-sms-failed.json', () => {
+  const legacy = temporal.api.history.v1.History.fromObject(
+    JSON.parse(
+      readFileSync(path.join(__dirname, '../fixtures/histories/carrier-opt-out-as-sms-failed.json'), 'utf8'),
+    ) as object,
+  );
+  const payloads = (e: temporal.api.history.v1.IHistoryEvent) =>
+    (
+      e.workflowExecutionSignaledEventAttributes?.input?.payloads ??
+      e.activityTaskScheduledEventAttributes?.input?.payloads ??
+      e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ??
+      []
+    ).map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8'));
+
+  test('carries the rules version 2 marker and not the version 3 one', () => {
+    const markers = legacy.events
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)
+      .flatMap(payloads);
+    expect(markers.join()).toContain('auto-reply-not-scored');
+    const v3 = RULES_REVISIONS.find((r) => r.version === 3)?.patch;
+    expect(v3).toBe('carrier-opt-out-at-the-edge');
+    expect(markers.join()).not.toContain(String(v3));
+  });
+
+  test('in it sms.failed 21610 withdrew SMS consent', () => {
+    const texts = legacy.events.flatMap(payloads);
+    expect(texts.some((t) => t.includes('"type":"sms.failed"') && t.includes('"errorCode":21610'))).toBe(
+      true,
+    );
+    expect(
+      texts.some((t) => t.includes('sms consent withdrawn via carrier: recipient unsubscribed (21610)')),
+    ).toBe(true);
+  });
+});

@@ -1,11 +1,11 @@
-import type { LeadEvent } from '../lead-event';
+import type { RecordedLeadEvent } from '../lead-event';
 import type { Channel } from '../rules/channels';
 
 /** What can move a nurture: the engine's one entry point, `decide`, takes one of these at a time. */
 export type NurtureInput =
   | { kind: 'start' }
   | { kind: 'timer' }
-  | { kind: 'event'; event: LeadEvent }
+  | { kind: 'event'; event: RecordedLeadEvent }
   | TouchResult
   | { kind: 'sales'; sales: SalesAction }
   | { kind: 'suppress'; reason: string; source: string }

@@ -1,4 +1,10 @@
-import type { LeadEvent, LeadEventType } from '../lead-event';
+import {
+  readLeadEvent,
+  REPLY_EVENTS,
+  type LeadEventOf,
+  type LeadEventType,
+  type RecordedLeadEvent,
+} from '../lead-event';
 import { highIntentTrigger } from '../rules/intent';
 import { SEEN_EVENT_IDS_LIMIT, type NurtureState } from './state';
 import { isActive } from './status';
@@ -6,24 +12,25 @@ import type { Step } from './step';
 import {
   onBounced,
   onConsentUpdated,
-  onSmsFailed,
   onSmsOptedIn,
   onSmsOptedOut,
   onSpamReported,
   onUnsubscribed,
 } from './tracks/consent';
 import { applyScoreThresholds, changeStatus, onOpened, scoreEvent } from './tracks/engagement';
-import { onReply, REPLY_EVENTS } from './tracks/handoff';
+import { onReply } from './tracks/handoff';
+import { onLegacySmsFailed } from './tracks/legacy-carrier-opt-out';
 import { onMeetingBooked, onMeetingCanceled } from './tracks/lifecycle';
 import { onConnectionAccepted, onRequestSent } from './tracks/linkedin-task';
 import { queueSms } from './tracks/sms-follow-up';
 
-type EventHandler = (step: Step, event: LeadEvent, now: number) => void;
+/** Each type's handler receives its own typed event. */
+type EventHandlers = { [T in LeadEventType]: (step: Step, event: LeadEventOf<T>, now: number) => void };
 
-const recordOnly: EventHandler = () => undefined;
+const recordOnly = (): void => undefined;
 
 /** Which track an event belongs to. Every event type has its line: a new type without one does not compile. */
-const ON_EVENT: Record<LeadEventType, EventHandler> = {
+const ON_EVENT: EventHandlers = {
   'email.delivered': (step, event) => {
     if (step.state.emailBlocked === null)
       step.set({ emailRelationship: true, lastTouch: markDelivered(step.state, event) });
@@ -39,7 +46,8 @@ const ON_EVENT: Record<LeadEventType, EventHandler> = {
   },
   'email.replied': onReply,
   'sms.delivered': recordOnly,
-  'sms.failed': onSmsFailed,
+  // Recorded only; runs from before rules version 3 keep reading Twilio's 21610 here.
+  'sms.failed': onLegacySmsFailed,
   'sms.replied': onReply,
   'sms.opted_out': onSmsOptedOut,
   'sms.opted_in': onSmsOptedIn,
@@ -71,8 +79,9 @@ const ENDS_ITS_OWN_STEP: readonly LeadEventType[] = [
  * has ended; otherwise scored, handed to its track, then checked for high
  * intent (the SMS follow-up) and score thresholds.
  */
-export function onEvent(step: Step, event: LeadEvent, now: number): void {
-  if (step.state.seenEventIds.includes(event.id)) return;
+export function onEvent(step: Step, recorded: RecordedLeadEvent, now: number): void {
+  if (step.state.seenEventIds.includes(recorded.id)) return;
+  const event = readLeadEvent(recorded);
   step.set({ seenEventIds: [...step.state.seenEventIds, event.id].slice(-SEEN_EVENT_IDS_LIMIT) });
   if (!isActive(step.state)) {
     step.record({
@@ -84,7 +93,7 @@ export function onEvent(step: Step, event: LeadEvent, now: number): void {
     return;
   }
   scoreEvent(step, event, now);
-  ON_EVENT[event.type](step, event, now);
+  toTrack(step, event, now);
   if (ENDS_ITS_OWN_STEP.includes(event.type) || !isActive(step.state)) return;
   const trigger = highIntentTrigger(event, step.state.plan, step.state.clicks);
   if (trigger !== null) {
@@ -94,8 +103,16 @@ export function onEvent(step: Step, event: LeadEvent, now: number): void {
   applyScoreThresholds(step, now);
 }
 
-function markDelivered(state: NurtureState, event: LeadEvent): NurtureState['lastTouch'] {
-  const key = typeof event.data.touchKey === 'string' ? event.data.touchKey : null;
+function toTrack<T extends LeadEventType>(step: Step, event: LeadEventOf<T>, now: number): void {
+  const handler: EventHandlers[T] = ON_EVENT[event.type];
+  handler(step, event, now);
+}
+
+function markDelivered(
+  state: NurtureState,
+  event: LeadEventOf<'email.delivered'>,
+): NurtureState['lastTouch'] {
+  const key = event.data.touchKey ?? null;
   if (state.lastTouch === null || (key !== null && key !== state.lastTouch.key)) return state.lastTouch;
   return { ...state.lastTouch, delivered: true };
 }

@@ -84,9 +84,13 @@ export interface GhostState {
  * - 1: as first released.
  * - 2: an auto-reply adds no score (it was scored as a reply, +10 points
  *   before the auto-reply check, which shortened the next wait).
+ * - 3: the rules read no provider error codes: Twilio's 21610 arrives as
+ *   `sms.opted_out` from the carrier, turned so at the edge; `sms.failed` is
+ *   recorded only (tracks/legacy-carrier-opt-out.ts keeps the old rule for
+ *   older runs).
  */
-export type RulesVersion = 1 | 2;
-export const CURRENT_RULES_VERSION: RulesVersion = 2;
+export type RulesVersion = 1 | 2 | 3;
+export const CURRENT_RULES_VERSION: RulesVersion = 3;
 
 export type NurturePhase =
   /** The next email step goes out at `dueAt`. */

@@ -1,4 +1,4 @@
-import type { LeadEvent } from '../lead-event';
+import type { ReplyEvent } from '../lead-event';
 
 /**
  * An out-of-office answer is not a reply (rule 8 would hand it to sales).
@@ -6,11 +6,10 @@ import type { LeadEvent } from '../lead-event';
  * its headers carry the usual markers: RFC 3834 `Auto-Submitted` (anything
  * but "no"), `X-Autoreply`, `X-Autorespond`, or `Precedence: auto_reply`.
  */
-export function isAutoReply(event: LeadEvent): boolean {
-  const data = event.data;
-  if (data.autoReply === true) return true;
-  const headers = data.headers;
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return false;
+export function isAutoReply(event: ReplyEvent): boolean {
+  const { autoReply, headers } = event.data;
+  if (autoReply === true) return true;
+  if (headers === undefined) return false;
   for (const [name, raw] of Object.entries(headers)) {
     const key = name.toLowerCase();
     const value = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
@@ -22,9 +21,9 @@ export function isAutoReply(event: LeadEvent): boolean {
 }
 
 /** The return date an out-of-office gives (`data.returnDate`, ISO), if it is in the future. */
-export function returnDateOf(event: LeadEvent, now: number): number | null {
+export function returnDateOf(event: ReplyEvent, now: number): number | null {
   const raw = event.data.returnDate;
-  if (typeof raw !== 'string') return null;
+  if (raw === undefined) return null;
   const at = Date.parse(raw);
   return Number.isFinite(at) && at > now ? at : null;
 }

@@ -1,5 +1,5 @@
 import type { Plan } from '../../plans/plan-schema';
-import type { LeadEvent } from '../lead-event';
+import type { LeadEvent, LeadEventOf } from '../lead-event';
 
 /**
  * What counts as high intent (rule 1): a visit to one of the plan's pages
@@ -23,9 +23,9 @@ export function highIntentTrigger(event: LeadEvent, plan: Plan, clicksSoFar: num
 }
 
 /** The path of a page visit, from `data.path` or `data.url`. */
-function pagePath(data: Record<string, unknown>): string | null {
-  if (typeof data.path === 'string') return data.path.toLowerCase();
-  if (typeof data.url === 'string') {
+function pagePath(data: LeadEventOf<'web.page_visited'>['data']): string | null {
+  if (data.path !== undefined) return data.path.toLowerCase();
+  if (data.url !== undefined) {
     const match = /^[a-z]+:\/\/[^/]+(\/[^#]*)?/i.exec(data.url);
     return (match?.[1] ?? '/').toLowerCase();
   }

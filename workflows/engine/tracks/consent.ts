@@ -1,4 +1,4 @@
-import type { LeadEvent } from '../../lead-event';
+import type { LeadEventOf } from '../../lead-event';
 import type { ConsentChannel } from '../../rules/channels';
 import type { Step } from '../step';
 import { stopEverything } from './lifecycle';
@@ -25,7 +25,7 @@ export function consentChange(
   });
 }
 
-export function onBounced(step: Step, event: LeadEvent): void {
+export function onBounced(step: Step, event: LeadEventOf<'email.bounced'>): void {
   if (event.data.bounceType === 'blocked') {
     step.recordEvent(
       event,
@@ -45,17 +45,12 @@ export function onBounced(step: Step, event: LeadEvent): void {
   });
 }
 
-export function onUnsubscribed(step: Step, event: LeadEvent, now: number): void {
-  consentChange(step, 'email', false, sourceOf(event, 'email unsubscribe'), now);
+export function onUnsubscribed(step: Step, event: LeadEventOf<'email.unsubscribed'>, now: number): void {
+  const source = event.data.source ?? 'email unsubscribe';
+  consentChange(step, 'email', false, source, now);
   step.set({ emailBlocked: 'unsubscribed' });
   if (event.data.scope === 'global') {
-    stopEverything(
-      step,
-      now,
-      'opted-out',
-      'global unsubscribe: every channel stops',
-      sourceOf(event, 'email unsubscribe'),
-    );
+    stopEverything(step, now, 'opted-out', 'global unsubscribe: every channel stops', source);
   }
 }
 
@@ -64,8 +59,9 @@ export function onSpamReported(step: Step, now: number): void {
   stopEverything(step, now, 'opted-out', 'spam report: every channel stops', 'spam report');
 }
 
-export function onSmsOptedOut(step: Step, event: LeadEvent, now: number): void {
-  consentChange(step, 'sms', false, sourceOf(event, 'sms STOP'), now);
+/** STOP from the lead, or the carrier reporting it (Twilio 21610, turned into this event at the edge). */
+export function onSmsOptedOut(step: Step, event: LeadEventOf<'sms.opted_out'>, now: number): void {
+  consentChange(step, 'sms', false, event.data.source ?? 'sms STOP', now);
   if (step.state.pendingSms === null) return;
   step.set({ pendingSms: null });
   step.record({
@@ -76,25 +72,15 @@ export function onSmsOptedOut(step: Step, event: LeadEvent, now: number): void {
   });
 }
 
-export function onSmsOptedIn(step: Step, event: LeadEvent, now: number): void {
-  consentChange(step, 'sms', true, sourceOf(event, 'sms START'), now);
+export function onSmsOptedIn(step: Step, event: LeadEventOf<'sms.opted_in'>, now: number): void {
+  consentChange(step, 'sms', true, event.data.source ?? 'sms START', now);
 }
 
-/** Twilio's 21610: the carrier says the recipient unsubscribed (replied STOP to the number). */
-export function onSmsFailed(step: Step, event: LeadEvent, now: number): void {
-  if (event.data.errorCode === '21610' || event.data.errorCode === 21610) {
-    consentChange(step, 'sms', false, 'carrier: recipient unsubscribed (21610)', now);
-  }
-}
-
-export function onConsentUpdated(step: Step, event: LeadEvent, now: number): void {
-  const channel = event.data.channel;
-  const granted = event.data.granted;
-  if (
-    (channel === 'email' || channel === 'sms' || channel === 'linkedin' || channel === 'ads') &&
-    typeof granted === 'boolean'
-  ) {
-    consentChange(step, channel, granted, sourceOf(event, 'consent update'), now);
+export function onConsentUpdated(step: Step, event: LeadEventOf<'consent.updated'>, now: number): void {
+  // Both are required at the API; an event recorded before that may lack them.
+  const { channel, granted } = event.data;
+  if (channel !== undefined && granted !== undefined) {
+    consentChange(step, channel, granted, event.data.source ?? 'consent update', now);
     if (channel === 'email' && granted && step.state.emailBlocked === 'unsubscribed')
       step.set({ emailBlocked: null });
   } else {
@@ -105,8 +91,4 @@ export function onConsentUpdated(step: Step, event: LeadEvent, now: number): voi
       data: { eventId: event.id },
     });
   }
-}
-
-function sourceOf(event: LeadEvent, fallback: string): string {
-  return typeof event.data.source === 'string' && event.data.source !== '' ? event.data.source : fallback;
 }

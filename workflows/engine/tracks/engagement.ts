@@ -1,4 +1,4 @@
-import type { LeadEvent } from '../../lead-event';
+import { isReplyEvent, type LeadEvent, type LeadEventOf } from '../../lead-event';
 import { formatDuration } from '../../rules/format-duration';
 import { isAutoReply } from '../../rules/auto-reply';
 import { applyPoints, decayedScore } from '../../rules/scoring';
@@ -6,7 +6,7 @@ import type { NurtureState } from '../state';
 import { isActive, type NurtureStatus } from '../status';
 import type { Step } from '../step';
 import { openedWithinWindow } from './email-sequence';
-import { openHandoff, REPLY_EVENTS } from './handoff';
+import { openHandoff } from './handoff';
 
 /**
  * How engaged the lead is: opens, the decaying score and the status they
@@ -43,8 +43,8 @@ export function applyScoreThresholds(step: Step, now: number): void {
  */
 export function scoreEvent(step: Step, event: LeadEvent, now: number): void {
   const { plan, score, rulesVersion } = step.state;
-  if (event.data.machineOpen === true) return;
-  if (rulesVersion >= 2 && REPLY_EVENTS.includes(event.type) && isAutoReply(event)) return;
+  if (event.type === 'email.opened' && event.data.machineOpen === true) return;
+  if (rulesVersion >= 2 && isReplyEvent(event) && isAutoReply(event)) return;
   const points = plan.scoring.points[event.type] ?? 0;
   if (points !== 0) step.set({ score: applyPoints(score, points, now, plan.scoring.halfLife) });
 }
@@ -68,7 +68,7 @@ export function checkDisengaged(step: Step, now: number): void {
 }
 
 /** An open: counted unless a mail privacy proxy made it; it may lift the status and ends the open window. */
-export function onOpened(step: Step, event: LeadEvent, now: number): void {
+export function onOpened(step: Step, event: LeadEventOf<'email.opened'>, now: number): void {
   if (event.data.machineOpen === true) {
     step.recordEvent(event, 'scoring', 'machine open (mail privacy proxy): recorded, not counted', 'email');
     return;

@@ -1,4 +1,4 @@
-import type { LeadEvent, LeadEventType } from '../../lead-event';
+import type { ReplyEvent } from '../../lead-event';
 import { isAutoReply, returnDateOf } from '../../rules/auto-reply';
 import { formatDuration } from '../../rules/format-duration';
 import type { HandoffContext } from '../commands';
@@ -15,9 +15,7 @@ import { finish } from './lifecycle';
  * touches until sales resumes them; unacknowledged past the SLA, it escalates
  * to the backup owner. An out-of-office answer is not a reply: it postpones.
  */
-export const REPLY_EVENTS: readonly LeadEventType[] = ['email.replied', 'sms.replied', 'linkedin.replied'];
-
-export function onReply(step: Step, event: LeadEvent, now: number): void {
+export function onReply(step: Step, event: ReplyEvent, now: number): void {
   const channel = event.type.split('.')[0] ?? 'email';
   if (isAutoReply(event)) {
     const { plan, pause } = step.state;

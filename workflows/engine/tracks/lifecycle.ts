@@ -1,4 +1,4 @@
-import type { LeadEvent } from '../../lead-event';
+import type { LeadEventOf } from '../../lead-event';
 import { formatDuration } from '../../rules/format-duration';
 import type { RuleName } from '../commands';
 import type { Pause } from '../state';
@@ -54,7 +54,7 @@ function pauseRule(reason: Pause['reason']): RuleName {
   return reason === 'account' ? 'account-stop' : 'replies';
 }
 
-export function onMeetingBooked(step: Step, event: LeadEvent, now: number): void {
+export function onMeetingBooked(step: Step, event: LeadEventOf<'meeting.booked'>, now: number): void {
   stopEverything(
     step,
     now,
@@ -67,7 +67,7 @@ export function onMeetingBooked(step: Step, event: LeadEvent, now: number): void
   }
 }
 
-export function onMeetingCanceled(step: Step, event: LeadEvent): void {
+export function onMeetingCanceled(step: Step, event: LeadEventOf<'meeting.canceled'>): void {
   step.recordEvent(
     event,
     'lifecycle',

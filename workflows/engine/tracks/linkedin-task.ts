@@ -1,5 +1,5 @@
 import { touchKey } from '../../ids';
-import type { LeadEvent } from '../../lead-event';
+import type { LeadEventOf } from '../../lead-event';
 import { formatDuration } from '../../rules/format-duration';
 import { isHeldOut, recordHeldOut } from '../held-out';
 import { mayTouch, recordRefusal, recordTouch } from '../may-touch';
@@ -68,16 +68,16 @@ export function skipLinkedInAtTheEnd(step: Step): void {
   });
 }
 
-export function onConnectionAccepted(step: Step, event: LeadEvent): void {
+export function onConnectionAccepted(step: Step, event: LeadEventOf<'linkedin.connection_accepted'>): void {
   step.recordEvent(event, 'coordination', 'linkedin connection accepted', 'linkedin');
 }
 
 /** The rep's own action, not the lead's: recorded, never scored. */
-export function onRequestSent(step: Step, event: LeadEvent): void {
+export function onRequestSent(step: Step, event: LeadEventOf<'linkedin.request_sent'>): void {
   step.recordEvent(
     event,
     'coordination',
-    `linkedin request sent by ${typeof event.data.by === 'string' ? event.data.by : 'the rep'}`,
+    `linkedin request sent by ${event.data.by ?? 'the rep'}`,
     'linkedin',
   );
 }
