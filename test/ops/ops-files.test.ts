@@ -5,7 +5,9 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { metricsRegistry, registerBacklogGauges } from '../../metrics/service-metrics';
-import { promqlMetricNames } from './promql-metric-names';
+import { LEAD_EVENT_TYPES } from '../../workflows/lead-event';
+import { CHANNELS } from '../../workflows/rules/channels';
+import { promqlMetricNames, promqlSelectors } from './promql-metric-names';
 
 const root = path.resolve(__dirname, '../..');
 const alertsPath = path.join(root, 'ops/prometheus/alerts.yml');
@@ -16,6 +18,16 @@ const temporalNamesPath = path.join(__dirname, 'temporal-sdk-metric-names.txt');
 
 // Series Prometheus writes itself for every target, not exported by anyone.
 const PROMETHEUS_SYNTHETIC = ['up'];
+// Labels Prometheus adds to every scraped series.
+const TARGET_LABELS = ['job', 'instance'];
+
+// The label values an alert or a panel may match on, where the service's own
+// vocabulary says what they can be: a renamed event type must not leave the
+// opt-out alert matching nothing.
+const LABEL_VOCABULARY: Record<string, readonly string[]> = {
+  type: LEAD_EVENT_TYPES,
+  channel: CHANNELS,
+};
 
 const rulesFile = z.object({
   groups: z.array(
@@ -115,6 +127,23 @@ async function serviceSeriesNames(): Promise<Set<string>> {
   return names;
 }
 
+// prom-client keeps each metric's label names on the instance; its typings
+// do not show them, so they are read through a schema.
+const labelled = z.object({ name: z.string(), labelNames: z.array(z.string()) });
+
+/** Series name → the labels it can carry, for the service's own metrics. */
+function serviceLabels(): Map<string, Set<string>> {
+  const labels = new Map<string, Set<string>>();
+  for (const metric of metricsRegistry.getMetricsAsArray()) {
+    const { name, labelNames } = labelled.parse(metric);
+    const own = [...labelNames, ...TARGET_LABELS];
+    labels.set(name, new Set(own));
+    for (const suffix of ['_sum', '_count']) labels.set(name + suffix, new Set(own));
+    labels.set(`${name}_bucket`, new Set([...own, 'le']));
+  }
+  return labels;
+}
+
 function temporalSeriesNames(): Set<string> {
   const lines = readFileSync(temporalNamesPath, 'utf8').split('\n');
   return new Set(lines.map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#')));
@@ -152,6 +181,19 @@ describe('the PromQL name extractor', () => {
   });
 });
 
+test('the selector reader keeps each matcher, even with a brace in a value', () => {
+  expect(promqlSelectors('sum(rate(a{x="1}", y!~"b|c"}[5m])) / b{z=~".+"}')).toEqual([
+    {
+      metric: 'a',
+      matchers: [
+        { label: 'x', op: '=', value: '1}' },
+        { label: 'y', op: '!~', value: 'b|c' },
+      ],
+    },
+    { metric: 'b', matchers: [{ label: 'z', op: '=~', value: '.+' }] },
+  ]);
+});
+
 describe('ops/ reads only metrics the service and the Temporal SDK export', () => {
   let known: Set<string>;
   let service: Set<string>;
@@ -181,6 +223,25 @@ describe('ops/ reads only metrics the service and the Temporal SDK export', () =
     const queries = ruleTestSeries();
     expect(queries.length).toBeGreaterThan(0);
     expect(unknownNames(queries, known)).toEqual([]);
+  });
+
+  test("matchers on the service's metrics name labels those metrics have, with values the service writes", () => {
+    const labels = serviceLabels();
+    const wrong = [...ruleQueries(), ...dashboardQueries(), ...ruleTestSeries()].flatMap((q) =>
+      promqlSelectors(q.expr).flatMap(({ metric, matchers }) => {
+        const own = labels.get(metric);
+        if (own === undefined) return [];
+        return matchers.flatMap((m) => {
+          if (!own.has(m.label)) return [`${q.where}: ${metric} has no label ${m.label}`];
+          const vocabulary = LABEL_VOCABULARY[m.label];
+          if (m.op === '=' && vocabulary !== undefined && !vocabulary.includes(m.value)) {
+            return [`${q.where}: ${metric}{${m.label}="${m.value}"} is never written`];
+          }
+          return [];
+        });
+      }),
+    );
+    expect(wrong).toEqual([]);
   });
 
   test('no query names a series through __name__, which the extractor cannot see', () => {

@@ -37,3 +37,28 @@ export function promqlMetricNames(expr: string): string[] {
   }
   return [...names].sort();
 }
+
+export interface LabelMatcher {
+  label: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** Each `metric{…}` selector of an expression, with its label matchers. */
+export function promqlSelectors(expr: string): { metric: string; matchers: LabelMatcher[] }[] {
+  const selectors: { metric: string; matchers: LabelMatcher[] }[] = [];
+  // The braces' content is matched string by string, so a `}` inside a label
+  // value does not end the selector.
+  const selector = /([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}/g;
+  const matcher = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g;
+  for (const s of expr.matchAll(selector)) {
+    const [, metric = '', body = ''] = s;
+    const matchers: LabelMatcher[] = [];
+    for (const m of body.matchAll(matcher)) {
+      const [, label = '', op = '', value = ''] = m;
+      if (op === '=' || op === '!=' || op === '=~' || op === '!~') matchers.push({ label, op, value });
+    }
+    selectors.push({ metric, matchers });
+  }
+  return selectors;
+}
