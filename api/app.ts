@@ -22,6 +22,7 @@ import { unsubscribeRouter } from './routes/unsubscribe';
 import { audiencesRouter } from './routes/audiences';
 import { docsRouter } from './routes/docs';
 import { eventsRouter } from './routes/events';
+import { experimentsRouter } from './routes/experiments';
 import { createDatabaseReplayGuard, createWebhookIngest } from './inbox/webhook-ingest';
 import { createWebhooksRouter } from './webhooks/webhooks-router';
 
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jobsRouter(deps));
   app.use(leadsRouter(deps));
   app.use(plansRouter(deps));
+  app.use(experimentsRouter(deps));
   app.use(eventsRouter(deps));
   app.use(audiencesRouter(deps));
   app.use(tasksRouter(deps));

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { experimentReportSchema } from '../../experiments/report/experiment-report-schema';
 import { simulationResultSchema } from '../../simulation/simulation-result';
 import { simulationScriptSchema } from '../../simulation/simulation-script';
 import { leadEventSchema } from '../../workflows/lead-event';
@@ -21,6 +22,11 @@ import {
   taskParamsSchema,
   taskSkippedSchema,
 } from '../routes/tasks';
+import {
+  experimentListSchema,
+  experimentParamsSchema,
+  experimentReportQuerySchema,
+} from '../schemas/experiment-schemas';
 import {
   ackRequestSchema,
   closeRequestSchema,
@@ -257,6 +263,33 @@ export function buildOpenApiDocument(options: { planIds: readonly string[] }): O
       422: problem(
         'The script cannot run, or its lead names a time zone the runtime does not know; `detail` or `issues` says why.',
       ),
+    },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/experiments',
+    summary: 'The plans that declare an experiment, with their arms and leads per arm',
+    scopes: ['read'],
+    responses: { 200: json('Every plan with an experiment, latest version.', experimentListSchema) },
+  });
+  v1(registry, {
+    method: 'get',
+    path: '/v1/experiments/{planId}',
+    summary:
+      "A plan experiment's report: rates, uplifts with fixed-horizon and anytime-valid intervals, split check",
+    description:
+      'Per arm the conversion rate (a goal event within the conversion window from enrollment) with its ' +
+      'Wilson interval; each arm against control and against email-only: uplift, Newcombe interval and ' +
+      'z-test p-value (valid for one look at a planned end), Holm-adjusted p-values, and a normal-mixture ' +
+      'confidence sequence (valid however often the report is read); `srm`, the chi-square check of leads ' +
+      "per arm against the shares; per email step, its variants' open, click, reply and conversion rates " +
+      'with the same statistics. Which number answers which question: README, "Experiments".',
+    scopes: ['read'],
+    request: { params: experimentParamsSchema, query: experimentReportQuerySchema },
+    responses: {
+      200: json('The report.', experimentReportSchema),
+      404: problem('No such plan (`not-found`), or the plan declares no experiment (`no-experiment`).'),
+      422: problem("`goal` is not one of the plan's conversion goals."),
     },
   });
   v1(registry, {
