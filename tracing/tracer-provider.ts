@@ -5,6 +5,7 @@ import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Env } from '../config/env';
+import { scrubbedSpans } from './scrubbed-spans';
 
 /** One process's tracer, and what the Temporal interceptors and the workflow sink need from it. */
 export interface Tracing {
@@ -52,11 +53,13 @@ export function startTracing(options: { serviceName: string; processor: SpanProc
     ...envDetectorSync.detect().attributes,
     [ATTR_SERVICE_NAME]: options.serviceName,
   });
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [options.processor] });
+  // The workflow sink feeds `processor` directly: it gets the scrubbing one too.
+  const processor = scrubbedSpans(options.processor);
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
   return {
     tracer: provider.getTracer(TRACER_NAME),
-    processor: options.processor,
+    processor,
     resource,
     async shutdown() {
       await provider.shutdown();

@@ -1,6 +1,7 @@
-import { trace, type Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { tracingClientInterceptors } from '../../tracing/temporal-client-tracing';
-import { tracingFromEnv } from '../../tracing/tracer-provider';
+import { startTracing, tracingFromEnv } from '../../tracing/tracer-provider';
 import { keptWorkflowAttributes } from '../../tracing/workflow-span-attributes';
 import { envSchema } from '../../config/env';
 
@@ -58,5 +59,30 @@ describe('workflow span attributes', () => {
       attempt: 1,
       continueAsNewSuggested: false,
     });
+  });
+});
+
+describe('spans leave the process scrubbed', () => {
+  test("a provider's error quoting the recipient reaches no exporter", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing({ serviceName: 'test', processor: new SimpleSpanProcessor(exporter) });
+    try {
+      const span = tracing.tracer.startSpan('RunActivity:sendTouch', { attributes: { leadId: 'lead-1' } });
+      const error = new Error(
+        '550 5.1.1 <ada@example.com>: recipient rejected; sms +1 415 555 0100 unreachable',
+      );
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      span.end();
+      const [exported] = exporter.getFinishedSpans();
+      const text = JSON.stringify([exported?.status, exported?.events, exported?.attributes]);
+      expect(text).not.toContain('ada@example.com');
+      expect(text).not.toContain('555 0100');
+      expect(text).toContain('550 5.1.1 <[email]>: recipient rejected; sms [phone] unreachable');
+      expect(exported?.attributes).toEqual({ leadId: 'lead-1' });
+      expect(exported?.spanContext().spanId).toBe(span.spanContext().spanId);
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });
