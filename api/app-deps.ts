@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { UnsubscribeSecret } from '../activities/unsubscribe-link';
 import type { Logger } from '../config/logger';
@@ -25,4 +26,6 @@ export interface AppDeps {
   unsubscribeSecret?: UnsubscribeSecret;
   /** Provider webhook secrets; an unset one turns its endpoint off (501). */
   webhookSecrets?: WebhookSecrets;
+  /** A server span per request (README, "Tracing"); unset = no tracing middleware at all. */
+  tracer?: Tracer;
 }

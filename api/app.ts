@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
 import { httpRequestDuration } from '../metrics/service-metrics';
+import { httpServerSpans } from '../tracing/http-server-spans';
 import type { AppDeps } from './app-deps';
 import { authenticate } from './auth/authenticate';
 import { loggedPath } from './logged-path';
@@ -42,6 +43,8 @@ export function createApp(deps: AppDeps): Express {
   const failedAuth = failedAuthLimit(
     deps.failedAuthPerMinute === undefined ? {} : { perMinute: deps.failedAuthPerMinute },
   );
+  // First, so the span covers every later middleware and is active in each handler.
+  if (deps.tracer !== undefined) app.use(httpServerSpans(deps.tracer, routePattern));
   app.use(apiSecurityHeaders);
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');

@@ -15,6 +15,8 @@ import { startHistoryDeletionRetries } from './erasure/history-deletion';
 import { startEventRelay } from './inbox/event-relay';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { registerDatabaseGauges } from './routes/metrics';
+import { tracingClientInterceptors } from '../tracing/temporal-client-tracing';
+import type { Tracing } from '../tracing/tracer-provider';
 
 export interface RunningApi {
   url: string;
@@ -33,14 +35,26 @@ export function apiTemporalInterceptors() {
   return [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: API_TEMPORAL_ATTEMPTS }))];
 }
 
-/** Connects the Temporal client and serves the API on HOST:PORT. */
-export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningApi> {
+/**
+ * Connects the Temporal client and serves the API on HOST:PORT. With `tracing`,
+ * each request gets a server span and the client's calls carry it to the workflow.
+ */
+export async function startApi(
+  env: Env,
+  prisma: PrismaClient,
+  logger: Logger,
+  tracing: Tracing | null = null,
+): Promise<RunningApi> {
   const plans = PlanCatalog.load();
   const connection = await Connection.connect({
     ...temporalConnectionOptions(env),
     interceptors: apiTemporalInterceptors(),
   });
-  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    interceptors: tracingClientInterceptors(tracing),
+  });
   const app = createApp({
     prisma,
     temporal,
@@ -49,6 +63,7 @@ export async function startApi(env: Env, prisma: PrismaClient, logger: Logger): 
     defaultPlanId: env.DEFAULT_PLAN_ID,
     globalControlShare: env.GLOBAL_CONTROL_SHARE,
     logger,
+    ...(tracing === null ? {} : { tracer: tracing.tracer }),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     ...(env.TRUST_PROXY === undefined ? {} : { trustProxy: env.TRUST_PROXY }),
     unsubscribeSecret: await unsubscribeSecret(env, prisma),

@@ -43,6 +43,9 @@ const allowList = z.string().transform((text, ctx): AllowEntry[] => {
   return entries;
 });
 
+/** OTLP/HTTP's endpoint: `collector:4318` parses as a URL (scheme `collector:`) and would fail at the first export. */
+const otlpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 export const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -176,6 +179,19 @@ export const envSchema = z.object({
   /** Comma-separated host names, addresses and CIDR ranges allowed even when private: `crm.internal,10.1.0.0/16`. */
   OUTBOUND_WEBHOOK_ALLOW_HOSTS: z.preprocess(emptyAsUndefined, allowList.default([])),
   // ── end of outbound webhooks ──
+  // ── Tracing (README, "Tracing") ──────────────────────────────────────────
+  /**
+   * OpenTelemetry's standard variable: set, spans go over OTLP/HTTP to it
+   * (`/v1/traces` appended); unset, no tracer and no interceptor at all. The
+   * exporter itself reads the other OTEL_EXPORTER_OTLP_* variables (headers,
+   * timeout, a traces-only endpoint).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, otlpUrl.optional()),
+  /** The traces-only form of the above; either one turns tracing on. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(emptyAsUndefined, otlpUrl.optional()),
+  /** `service.name` on every span. */
+  OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).default('durable-nurture')),
+  // ── end of tracing ──
   /**
    * Fault tests only (`npm run test:faults`): `npm start` then takes SIGUSR2 as
    * "stop serving the embedded database's port / serve it again". Never set in production.

@@ -20,6 +20,7 @@ import { startEmbeddedDatabase } from '../prisma/embedded-database';
 import { ensureLocalApiKey } from './local-api-key';
 import { migrate } from '../prisma/migrate';
 import { startWorker } from '../worker/run-worker';
+import { tracingFromEnv } from '../tracing/tracer-provider';
 import { supervise } from './supervisor';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -48,6 +49,11 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+
+  // One provider for the worker and the API in this process; stopped last, so the
+  // spans of everything stopped before it are flushed to the collector.
+  const tracing = tracingFromEnv(env);
+  if (tracing !== null) stops.push({ name: 'tracing', stop: tracing.shutdown });
 
   let databaseUrl = env.DATABASE_URL;
   let databaseWhere = 'DATABASE_URL';
@@ -104,12 +110,12 @@ async function main(): Promise<void> {
     name: 'worker',
     logger,
     start: async () => {
-      const running = await startWorker(env, prisma, logger);
+      const running = await startWorker(env, prisma, logger, tracing);
       return { exited: running.done, stop: running.stop };
     },
   });
   stops.push({ name: 'worker', stop: worker.stop });
-  const api = await startApi(env, prisma, logger);
+  const api = await startApi(env, prisma, logger, tracing);
   stops.push({ name: 'api', stop: api.stop });
 
   process.stdout.write(

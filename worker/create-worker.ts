@@ -1,6 +1,8 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities';
 import { createActivities } from '../activities';
+import { workerTracingOptions } from '../tracing/temporal-worker-tracing';
+import type { Tracing } from '../tracing/tracer-provider';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -14,6 +16,11 @@ export async function createNurtureWorker(options: {
   maxCachedWorkflows?: number;
   /** How long `shutdown()` may wait for running activities before giving up (tests bound it). */
   shutdownForceTime?: WorkerOptions['shutdownForceTime'];
+  /**
+   * Activity and workflow spans (README, "Tracing"); unset = no interceptor at all.
+   * A prebuilt `bundle` must contain WORKFLOW_TRACING_MODULE for the workflow's spans.
+   */
+  tracing?: Tracing;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -25,5 +32,8 @@ export async function createNurtureWorker(options: {
     activities: createActivities(options.deps),
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.shutdownForceTime === undefined ? {} : { shutdownForceTime: options.shutdownForceTime }),
+    ...(options.tracing === undefined
+      ? {}
+      : workerTracingOptions(options.tracing, options.bundle !== undefined)),
   });
 }

@@ -10,6 +10,7 @@ import { createLogger } from '../config/logger';
 import { createPrismaClient } from '../prisma/database';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { startWorker } from './run-worker';
+import { tracingFromEnv } from '../tracing/tracer-provider';
 
 /** Touched while the worker runs; the container health check reads its age. */
 export const HEARTBEAT_FILE = '/tmp/nurture-worker.alive';
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
     throw new Error('DATABASE_URL is required to run the worker on its own');
   const prisma = createPrismaClient(env.DATABASE_URL);
   Runtime.install(temporalRuntimeTelemetry(env));
-  const worker = await startWorker(env, prisma, logger);
+  const tracing = tracingFromEnv(env);
+  const worker = await startWorker(env, prisma, logger, tracing);
   // The activities' counters (touches, decisions) live in this process: served here.
   const metrics =
     env.METRICS_PORT === undefined ? null : await startMetricsServer(env.METRICS_PORT, env.HOST);
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
   // The SDK's worker shuts down on SIGINT/SIGTERM by itself and lets running activities finish.
   await worker.done;
   await metrics?.stop();
+  // After the worker: its last activities' and workflow tasks' spans are flushed too.
+  await tracing?.shutdown();
   clearInterval(heartbeat);
   await prisma.$disconnect();
 }

@@ -7,6 +7,7 @@ import { recordOnlySink, webhookSink } from '../activities/notification-sink';
 import type { PrismaClient } from '../prisma/generated/client';
 import { createNurtureWorker } from './create-worker';
 import { deliveryChannels } from './delivery-channels';
+import type { Tracing } from '../tracing/tracer-provider';
 
 export interface RunningWorker {
   stop: () => Promise<void>;
@@ -14,8 +15,13 @@ export interface RunningWorker {
   done: Promise<void>;
 }
 
-/** Connects to Temporal and polls the task queue until stopped. */
-export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger): Promise<RunningWorker> {
+/** Connects to Temporal and polls the task queue until stopped; with `tracing`, its spans go there. */
+export async function startWorker(
+  env: Env,
+  prisma: PrismaClient,
+  logger: Logger,
+  tracing: Tracing | null = null,
+): Promise<RunningWorker> {
   const channels = await deliveryChannels(env, prisma);
   // Provider names only (the keys `email`/`sms` would be redacted as personal data).
   logger.info(
@@ -29,6 +35,7 @@ export async function startWorker(env: Env, prisma: PrismaClient, logger: Logger
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    ...(tracing === null ? {} : { tracing }),
     deps: {
       prisma,
       email: channels.email,

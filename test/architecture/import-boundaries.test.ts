@@ -21,6 +21,7 @@ const SOURCE_FOLDERS = [
   'scripts',
   'simulation',
   'simulator',
+  'tracing',
   'worker',
   'workflows',
 ];
@@ -78,6 +79,19 @@ describe('import boundaries', () => {
     expect(violations('simulator', into('api'))).toEqual([]);
     expect(violations('simulation', into('api'))).toEqual([]);
     expect(violations('api', (edge) => edge.specifier.startsWith('@temporalio/testing'))).toEqual([]);
+  });
+
+  it('api/ loads only the client side of tracing: the worker side needs @temporalio/worker', () => {
+    const workerSide = join('tracing', 'temporal-worker-tracing');
+    expect(violations('api', into(workerSide))).toEqual([]);
+    const loadsWorker = (edge: ImportEdge) =>
+      edge.specifier === '@temporalio/worker' ||
+      edge.specifier === '@temporalio/interceptors-opentelemetry' ||
+      edge.specifier.startsWith('@temporalio/interceptors-opentelemetry/lib/worker');
+    const found = violations('tracing', loadsWorker);
+    // The worker side itself is found: the check is not passing vacuously.
+    expect(found.filter((v) => v.startsWith(workerSide)).length).toBeGreaterThan(0);
+    expect(found.filter((v) => !v.startsWith(workerSide))).toEqual([]);
   });
 
   it('workflows/ import no activities, worker, api or database code', () => {

@@ -1,9 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { EmailChannel, SmsChannel } from '../../activities/message-channels';
 import type { NotificationSink, OutgoingNotification } from '../../activities/notification-sink';
 import { createOutboxChannels } from '../../activities/outbox-channel';
 import type { PrismaClient } from '../../prisma/database';
+import type { Tracing } from '../../tracing/tracer-provider';
 import { createNurtureWorker } from '../../worker/create-worker';
 import { workflowBundle } from './temporal-test-env';
 
@@ -25,6 +26,12 @@ export const TEST_UNSUBSCRIBE = {
   secret: 'test-unsubscribe-secret-0123456789abcdef',
 };
 
+/** A traced worker: its provider, and a bundle built with the workflow tracing module in it. */
+export interface TestWorkerTracing {
+  tracing: Tracing;
+  bundle: NonNullable<WorkerOptions['workflowBundle']>;
+}
+
 let queues = 0;
 
 /** A worker on a fresh task queue with the real activities over the outbox provider, counting every send. */
@@ -32,6 +39,7 @@ export async function startTestWorker(
   env: TestWorkflowEnvironment,
   prisma: PrismaClient,
   overrides: ChannelOverrides = {},
+  traced?: TestWorkerTracing,
 ): Promise<{ worker: Worker; taskQueue: string; captured: Captured }> {
   queues += 1;
   const taskQueue = `nurture-test-${String(process.pid)}-${String(queues)}`;
@@ -70,7 +78,8 @@ export async function startTestWorker(
       crm: sink('crm'),
       alerts: sink('alerts'),
     },
-    bundle: await workflowBundle(),
+    bundle: traced?.bundle ?? (await workflowBundle()),
+    ...(traced === undefined ? {} : { tracing: traced.tracing }),
     // A test's cleanup must end even when an activity ignores cancellation.
     shutdownForceTime: '10s',
   });

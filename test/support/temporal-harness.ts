@@ -3,7 +3,12 @@ import type { Worker } from '@temporalio/worker';
 import { temporalCliPath } from '../../scripts/temporal-tools';
 import { registerSearchAttributes } from '../../worker/register-search-attributes';
 import type { PrismaClient } from '../../prisma/database';
-import { startTestWorker, type Captured, type ChannelOverrides } from './nurture-worker';
+import {
+  startTestWorker,
+  type Captured,
+  type ChannelOverrides,
+  type TestWorkerTracing,
+} from './nurture-worker';
 import { createTimeSkippingEnv, quietRuntime } from './temporal-test-env';
 
 /**
@@ -18,7 +23,11 @@ export interface TemporalHarness {
   /** The server. Available in tests and in hooks declared after the harness. */
   readonly env: TestWorkflowEnvironment;
   /** A nurture worker on a fresh task queue, already running; the harness stops it. */
-  startWorker: (prisma: PrismaClient, overrides?: ChannelOverrides) => Promise<RunningTestWorker>;
+  startWorker: (
+    prisma: PrismaClient,
+    overrides?: ChannelOverrides,
+    traced?: TestWorkerTracing,
+  ) => Promise<RunningTestWorker>;
   /** A workflow to terminate before the workers stop, so no activity is left half-taken. */
   track: (workflowId: string) => void;
 }
@@ -80,7 +89,7 @@ export function useTemporalHarness(options: HarnessOptions): TemporalHarness {
     get env() {
       return session().env;
     },
-    startWorker: (prisma, overrides) => session().startWorker(prisma, overrides),
+    startWorker: (prisma, overrides, traced) => session().startWorker(prisma, overrides, traced),
     track: (workflowId) => {
       session().track(workflowId);
     },
@@ -108,9 +117,13 @@ class Session {
 
   constructor(readonly env: TestWorkflowEnvironment) {}
 
-  async startWorker(prisma: PrismaClient, overrides?: ChannelOverrides): Promise<RunningTestWorker> {
+  async startWorker(
+    prisma: PrismaClient,
+    overrides?: ChannelOverrides,
+    traced?: TestWorkerTracing,
+  ): Promise<RunningTestWorker> {
     if (this.stopped) throw new Error('this test already ended: its Temporal server is stopped');
-    const started = await startTestWorker(this.env, prisma, overrides);
+    const started = await startTestWorker(this.env, prisma, overrides, traced);
     const running = started.worker.run();
     // Awaited in stop(); a worker that dies early must not be an unhandled rejection meanwhile.
     running.catch(() => undefined);

@@ -6,6 +6,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { testServerPath } from '../../scripts/temporal-tools';
+import { WORKFLOW_TRACING_MODULE } from '../../tracing/temporal-worker-tracing';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { registerSearchAttributes } from '../../worker/register-search-attributes';
 
@@ -32,6 +33,18 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
   return bundle;
+}
+
+let tracedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle with the tracing interceptors in it, as a traced worker builds it from WORKFLOWS_PATH. */
+export function tracedWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  tracedBundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+    logger: quietLogger,
+  });
+  return tracedBundle;
 }
 
 const noop = (): void => undefined;
