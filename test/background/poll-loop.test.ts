@@ -13,6 +13,15 @@ function recordingLogger(): { logger: Logger; errors: string[] } {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
+/** Waits for a condition rather than a fixed time: a loaded CI machine runs timers late. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('startPollLoop', () => {
   it('passes again at once while a pass reports work, then waits for the interval', async () => {
     const reports = [3, 2, 0];
@@ -24,6 +33,8 @@ describe('startPollLoop', () => {
       logger,
       failure: 'failed',
     });
+    await until(() => passes >= 3);
+    // The third pass reported no work: nothing more until the (minute-long) interval.
     await settle();
     expect(passes).toBe(3);
     await loop.stop();
@@ -41,7 +52,7 @@ describe('startPollLoop', () => {
       logger,
       failure: 'pass failed; will retry',
     });
-    await settle();
+    await until(() => passes > 1);
     await loop.stop();
     expect(errors[0]).toBe('pass failed; will retry');
     expect(passes).toBeGreaterThan(1);
@@ -67,7 +78,7 @@ describe('startPollLoop', () => {
       passAtStart: false,
     });
     expect(passes).toBe(0);
-    await settle();
+    await until(() => passes >= 3);
     await loop.stop();
     expect(passes).toBeGreaterThan(0);
     expect(overlapped).toBe(false);
