@@ -15,9 +15,10 @@ import type { Plan } from '../plans/plan-schema';
 import type { NurtureActivities, TouchOutcome } from './activity-contract';
 import {
   accountPauseSignal,
+  debugFullStateQuery,
   enrollSignal,
-  fullStateQuery,
   leadEventSignal,
+  legacyFullStateQuery,
   nurtureStateQuery,
   RULES_REVISIONS,
   salesUpdate,
@@ -131,8 +132,19 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
     enqueue({ kind: 'account-pause', byLeadId, reason });
   });
   setHandler(enrollSignal, () => undefined);
-  setHandler(nurtureStateQuery, () => viewOf(state, Date.now()));
-  setHandler(fullStateQuery, () => state);
+  // The Web UI lists a workflow's queries in the order they were registered,
+  // after the SDK's own (`__enhanced_stack_trace`, `__temporal_workflow_metadata`):
+  // ours start with the readable view, and the full state comes after it under
+  // a name that says what it is for. Queries are not in history, so the order
+  // and the names can change without breaking replay.
+  setHandler(nurtureStateQuery, () => viewOf(state, Date.now()), {
+    description: 'Where the lead stands: status, score, what the nurture waits for and until when.',
+  });
+  setHandler(debugFullStateQuery, () => state, {
+    description: 'The whole engine state (plan included), for debugging.',
+  });
+  // Runbooks and scripts from before the rename still ask for `fullState`.
+  setHandler(legacyFullStateQuery, () => state, { description: 'Old name of debugFullState.' });
   setHandler(
     salesUpdate,
     async (request) => {
