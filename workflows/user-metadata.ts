@@ -94,8 +94,10 @@ export function localStamp(instantMs: number, timeZone: string): string {
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
+/** "coordination: email sent", "timing: sms deferred"; "retargeting: moved", not "retargeting: retargeting moved". */
 function decisionInWords(d: RecentDecision): string {
-  return `${d.rule}: ${d.channel === null ? '' : `${d.channel} `}${d.outcome}`;
+  const channel = d.channel === null || d.channel === d.rule ? '' : `${d.channel} `;
+  return `${d.rule}: ${channel}${d.outcome}`;
 }
 
 /**

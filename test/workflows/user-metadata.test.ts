@@ -154,6 +154,13 @@ describe('current details', () => {
       ]);
     });
     expect(recent).toHaveLength(5);
+    const moved: RecentDecision = {
+      at: MON_3PM_CHICAGO,
+      rule: 'retargeting',
+      outcome: 'moved',
+      channel: 'retargeting',
+    };
+    expect(currentDetailsOf(stateWith({}), [moved], MON_3PM_CHICAGO)).toContain('· retargeting: moved');
     const details = currentDetailsOf(stateWith({}), recent, MON_3PM_CHICAGO);
     expect(details.split('\n').slice(3)).toEqual([
       '- 2026-11-23 21:00 Mon · timing: recorded',
