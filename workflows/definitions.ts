@@ -67,10 +67,18 @@ export interface NurtureView {
   audience: string | null;
 }
 
+/** The readable state; the Web UI's Queries tab opens on it (registered first). */
 export const nurtureStateQuery = defineQuery<NurtureView>('nurtureState');
 
-/** The full engine state, for ops and debugging. */
-export const fullStateQuery = defineQuery<NurtureState>('fullState');
+/** The full engine state, plan text included: for debugging, not for reading a lead. */
+export const debugFullStateQuery = defineQuery<NurtureState>('debugFullState');
+
+/**
+ * The old name of `debugFullState`, still answered for runbooks and scripts
+ * written before the rename (queries are not in history: adding a name is safe).
+ * New code asks for `debugFullStateQuery`.
+ */
+export const legacyFullStateQuery = defineQuery<NurtureState>('fullState');
 
 /**
  * The rules revisions (engine/state.ts, RulesVersion), newest first, each with

@@ -7,6 +7,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -15,8 +16,9 @@ import type { Plan } from '../plans/plan-schema';
 import type { NurtureActivities, TouchOutcome } from './activity-contract';
 import {
   accountPauseSignal,
+  debugFullStateQuery,
   enrollSignal,
-  fullStateQuery,
+  legacyFullStateQuery,
   leadEventSignal,
   nurtureStateQuery,
   RULES_REVISIONS,
@@ -49,6 +51,7 @@ import {
 import type { ConsentChannel } from './rules/channels';
 import { decayedScore } from './rules/scoring';
 import { stopsSendOn } from './rules/stop-rules';
+import { currentDetailsOf, withRecent, type RecentDecision } from './user-metadata';
 import { LEAD_ARM, LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 
 export interface NurtureWorkflowInput {
@@ -111,6 +114,9 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   let enqueued = queue.length;
   let applied = 0;
   let inFlightSend: { scope: CancellationScope; channel: 'email' | 'sms' } | null = null;
+  // The decisions the Web UI's details list. Held in memory only, not in the
+  // state that continue-as-new carries: the list starts again with a new run.
+  let recent: RecentDecision[] = [];
 
   function enqueue(item: NurtureInput): number {
     queue.push(item);
@@ -131,8 +137,19 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
     enqueue({ kind: 'account-pause', byLeadId, reason });
   });
   setHandler(enrollSignal, () => undefined);
-  setHandler(nurtureStateQuery, () => viewOf(state, Date.now()));
-  setHandler(fullStateQuery, () => state);
+  // The Web UI lists a workflow's queries in the order they were registered,
+  // after the SDK's own (`__enhanced_stack_trace`, `__temporal_workflow_metadata`):
+  // ours start with the readable view, and the full state comes after it under
+  // a name that says what it is for. Queries are not in history, so the order
+  // and the names can change without breaking replay.
+  setHandler(nurtureStateQuery, () => viewOf(state, Date.now()), {
+    description: 'Where the lead stands: status, score, what the nurture waits for and until when.',
+  });
+  setHandler(debugFullStateQuery, () => state, {
+    description: 'The whole engine state (plan included), for debugging.',
+  });
+  // Runbooks and scripts from before the rename still ask for `fullState`.
+  setHandler(legacyFullStateQuery, () => state, { description: 'Old name of debugFullState.' });
   setHandler(
     salesUpdate,
     async (request) => {
@@ -161,12 +178,28 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
       await carryOut(decision.commands, now, steps);
     }
     updateSearchAttributes();
+    publishDetails();
   }
 
   /** Records decisions and effects (one activity), then sends, notifies and pauses colleagues. */
   async function carryOut(commands: NurtureCommand[], now: number, feedback: NurtureInput[]): Promise<void> {
     const records = recordsOf(state, commands, now);
     state = records.state;
+    recent = withRecent(
+      recent,
+      commands.flatMap((c) =>
+        c.type === 'record-decision'
+          ? [
+              {
+                at: now,
+                rule: c.decision.rule,
+                outcome: c.decision.outcome,
+                channel: c.decision.channel ?? null,
+              },
+            ]
+          : [],
+      ),
+    );
     const { decisions, effects } = records;
     let notificationKeys: string[] = [];
     if (decisions.length > 0 || effects.length > 0) {
@@ -207,6 +240,12 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
     }
   }
 
+  // The Web UI's current details (user metadata). Setting them adds no command,
+  // so histories replay unchanged.
+  function publishDetails(): void {
+    setCurrentDetails(currentDetailsOf(state, recent, Date.now()));
+  }
+
   let published = '';
   function updateSearchAttributes(): void {
     const now = Date.now();
@@ -230,7 +269,10 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   }
 
   if (input.carried === undefined) await apply({ kind: 'start' });
-  else updateSearchAttributes();
+  else {
+    updateSearchAttributes();
+    publishDetails();
+  }
 
   while (isActive(state)) {
     const info = workflowInfo();

@@ -4,6 +4,7 @@ import { insertLeadOnce } from '../../prisma/repositories/lead-repository';
 import { enrollSignal } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import type { nurtureWorkflow } from '../../workflows/nurture-workflow';
+import { staticDetailsOf, staticSummaryOf } from '../../workflows/user-metadata';
 import type { AppDeps } from '../app-deps';
 import { contactHashes } from '../erasure/contact-hash';
 import { nurtureInputFor } from '../nurture-input';
@@ -92,12 +93,16 @@ export async function enrollLead(deps: EnrollDeps, body: EnrollLead): Promise<En
   // The stored lead decides the plan: a repeat call never changes a running nurture.
   const storedPlan = deps.plans.latest(lead.planId) ?? plan;
   const consents = await deps.prisma.consentChange.findMany({ where: { leadId: lead.id } });
+  const input = nurtureInputFor(lead, consents, storedPlan);
   try {
     // Signal-with-start is idempotent on the workflow id: a running nurture just gets the signal.
     await deps.temporal.workflow.signalWithStart<typeof nurtureWorkflow>(NURTURE_WORKFLOW, {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [nurtureInputFor(lead, consents, storedPlan)],
+      args: [input],
+      // What the Web UI lists and heads the page with (stored in clear: ids only).
+      staticSummary: staticSummaryOf(input),
+      staticDetails: staticDetailsOf(input),
       signal: enrollSignal,
       signalArgs: [],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { SIGNAL_CLAIM_LEASE_MS, workflowEventId } from '../../api/inbox/event-inbox';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
-import { fullStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery } from '../../workflows/definitions';
 import type { ApiProcessReady, CrashPoint } from '../support/api-process';
 import { eventually } from '../support/eventually';
 import { leadEventSignals } from '../support/signal-history';
@@ -251,7 +251,7 @@ describe('the API killed between receiving a webhook and acknowledging it', () =
     // Signalled, then killed before the record was marked and before the 2xx.
     expect((await db.prisma.event.findMany({ where: { leadId } })).map((e) => e.signaledAt)).toEqual([null]);
     const applied = await eventually(
-      () => handle.query(fullStateQuery),
+      () => handle.query(debugFullStateQuery),
       (s) => s.seenEventIds.includes(eventId),
     );
     await eventually(
@@ -273,7 +273,7 @@ describe('the API killed between receiving a webhook and acknowledging it', () =
       () => signalsOf(handle, eventId),
       (s) => s.count === 2 && s.handled,
     );
-    const state = await handle.query(fullStateQuery);
+    const state = await handle.query(debugFullStateQuery);
     expect(state.seenEventIds.filter((id) => id === eventId)).toHaveLength(1);
     expect(state.decisionCount).toBe(applied.decisionCount);
     expect(state.status).toBe(applied.status);

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { workflowEventId } from '../../api/inbox/event-inbox';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
-import { fullStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery } from '../../workflows/definitions';
 import { eventually } from '../support/eventually';
 import { leadEventSignals } from '../support/signal-history';
 import { startTestApi, type TestApi } from '../support/test-api';
@@ -133,7 +133,7 @@ async function handledThrough(handle: NurtureHandle, eventId: string) {
     (s) => s.handled,
     { attempts: 600 },
   );
-  return handle.query(fullStateQuery);
+  return handle.query(debugFullStateQuery);
 }
 
 /** A SendGrid Event Webhook POST, signed as SendGrid signs it, at `signedAt` (epoch ms). */

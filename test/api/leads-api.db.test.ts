@@ -1,6 +1,6 @@
 import type { Scope } from '../../api/auth/scopes';
 import { CARRIER_OPT_OUT_SOURCE } from '../../api/webhooks/carrier-opt-out';
-import { fullStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery } from '../../workflows/definitions';
 import { instantOfLocal, localDateTime } from '../../workflows/rules/local-time';
 import { uniqueLeadId } from '../support/builders';
 import { eventually } from '../support/eventually';
@@ -358,7 +358,7 @@ describe('GET /v1/outbox and the unsubscribe link in it', () => {
     });
     expect(oneClick.status).toBe(200);
     const state = await eventually(
-      () => harness.env.client.workflow.getHandle(`nurture-${id}`).query(fullStateQuery),
+      () => harness.env.client.workflow.getHandle(`nurture-${id}`).query(debugFullStateQuery),
       (full) => full.emailBlocked === 'unsubscribed',
     );
     expect(state.emailBlocked).toBe('unsubscribed');

@@ -1,5 +1,5 @@
 import { cancelOpenTasksForLead } from '../../prisma/repositories/linkedin-task-repository';
-import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
@@ -192,7 +192,7 @@ describe('POST /v1/tasks/:id/complete', () => {
     expect(events[0]?.signaledAt).not.toBeNull();
     // The workflow applied it like any other event: once, under the inbox's id.
     const state = await eventually(
-      () => handle.query(fullStateQuery),
+      () => handle.query(debugFullStateQuery),
       (s) => s.seenEventIds.includes(`tasks:${task.key}:complete`),
     );
     expect(state.seenEventIds.filter((id) => id.startsWith('tasks:'))).toHaveLength(1);

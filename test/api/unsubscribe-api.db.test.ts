@@ -6,7 +6,7 @@ import { errorHandler, notFoundHandler } from '../../api/error-handler';
 import { UNSUBSCRIBE_EVENT_SOURCE, unsubscribeRouter } from '../../api/routes/unsubscribe';
 import { createLogger } from '../../config/logger';
 import { PlanCatalog } from '../../plans/plan-catalog';
-import { fullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery, nurtureStateQuery } from '../../workflows/definitions';
 import { workflowIdForLead } from '../../workflows/ids';
 import { insertLead } from '../support/builders';
 import { eventually } from '../support/eventually';
@@ -140,7 +140,7 @@ describe('one-click unsubscribe', () => {
     expect(consents[0]).toMatchObject({ channel: 'email', granted: false, source: 'list-unsubscribe' });
 
     const state = await eventually(
-      () => handle.query(fullStateQuery),
+      () => handle.query(debugFullStateQuery),
       (s) => s.emailBlocked === 'unsubscribed',
     );
     expect(state.seenEventIds).toContain(`${UNSUBSCRIBE_EVENT_SOURCE}:${events[0]?.externalId ?? ''}`);

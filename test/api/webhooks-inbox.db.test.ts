@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEventRelay } from '../../api/inbox/event-relay';
 import { createLogger } from '../../config/logger';
-import { fullStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery } from '../../workflows/definitions';
 import { eventually } from '../support/eventually';
 import { startTestApi } from '../support/test-api';
 import { startWaitingNurture } from '../support/waiting-nurture';
@@ -122,7 +122,7 @@ describe('webhooks into the inbox', () => {
       await relay.stop();
     }
     const state = await eventually(
-      () => handle.query(fullStateQuery),
+      () => handle.query(debugFullStateQuery),
       (s) => s.clicks === 1,
     );
     expect(state.seenEventIds).toContain('api:crashed-before-signal');

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { workflowEventId } from '../../api/inbox/event-inbox';
-import { fullStateQuery } from '../../workflows/definitions';
+import { debugFullStateQuery } from '../../workflows/definitions';
 import type { ServiceClient } from './service-client';
 
 /** What a fault did to a population: every figure but `injected` must come out zero. */
@@ -170,7 +170,7 @@ export async function eventDamage(
   timeline: { ignoredEvents: Set<string>; events: Set<string> },
 ): Promise<Pick<Damage, 'lostEvents' | 'eventsAppliedTwice'> & { late: number }> {
   const handle = client.workflow.getHandle(lead.workflowId);
-  const state = await handle.query(fullStateQuery);
+  const state = await handle.query(debugFullStateQuery);
   const closedAt = (await handle.describe()).closeTime?.getTime() ?? Number.POSITIVE_INFINITY;
   const seen = new Set(state.seenEventIds);
   // The workflow knows an event by its source and id: `api:<id>` for these.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import {
   type NurtureView,
-  fullStateQuery,
+  debugFullStateQuery,
   leadEventSignal,
   nurtureStateQuery,
   salesUpdate,
@@ -250,7 +250,7 @@ describe('nurture workflow on the time-skipping server (real activities, real da
       // Straight to Temporal, as `temporal workflow update` would: the engine's effect writes the row.
       const acked = await handle.executeUpdate(salesUpdate, { args: [{ action: 'ack', by: 'rep-7' }] });
       expect(acked.handoff).not.toBeNull();
-      expect((await handle.query(fullStateQuery)).handoff?.status).toBe('acknowledged');
+      expect((await handle.query(debugFullStateQuery)).handoff?.status).toBe('acknowledged');
       const rows = await db.prisma.handoff.findMany({ where: { leadId } });
       expect(rows.map((row) => [row.status, row.acknowledgedBy, row.acknowledgedAt !== null])).toEqual([
         ['acknowledged', 'rep-7', true],
@@ -395,7 +395,7 @@ describe('nurture workflow on the time-skipping server (real activities, real da
       expect(described.runId).not.toBe(first.runId);
       const latest = harness.env.client.workflow.getHandle(handle.workflowId, described.runId);
       const state = await eventually(
-        () => latest.query(fullStateQuery),
+        () => latest.query(debugFullStateQuery),
         (s) => s.clicks === 12,
       );
       expect(state.clicks).toBe(12);

@@ -53,3 +53,20 @@ test('the README and docs/architecture.md name no search attribute the workflow 
   expect(mentioned.length).toBeGreaterThan(0);
   expect(mentioned.filter((name) => !names.has(name))).toEqual([]);
 });
+
+test("the README's list queries filter only on attributes that exist", () => {
+  // Temporal's own attributes, which every server has.
+  const names = new Set<string>([
+    ...SEARCH_ATTRIBUTES.map((key) => key.name),
+    'ExecutionStatus',
+    'WorkflowType',
+  ]);
+  const queries = [...read('README.md').matchAll(/temporal workflow list --query '([^']*)'/g)].map(
+    (m) => m[1] ?? '',
+  );
+  expect(queries.length).toBeGreaterThanOrEqual(3);
+  const filtered = queries.flatMap((query) =>
+    [...query.matchAll(/\b([A-Z][A-Za-z]+)\s*(?:=|<|>|BETWEEN)/g)].map((m) => m[1] ?? ''),
+  );
+  expect(filtered.filter((name) => !names.has(name))).toEqual([]);
+});

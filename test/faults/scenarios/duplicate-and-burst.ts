@@ -5,7 +5,7 @@ import type { FaultRow } from '../fault-table';
 import { enroll, NO_DAMAGE, postClick, temporalClient } from '../lead-population';
 import { ServiceClient } from '../service-client';
 import type { ServiceProcess } from '../service-process';
-import { fullStateQuery } from '../../../workflows/definitions';
+import { debugFullStateQuery } from '../../../workflows/definitions';
 
 const NEWER_EVENTS = 600;
 const BURST = 200;
@@ -75,10 +75,10 @@ export async function duplicateAfterNewerEvents(
   try {
     const handle = client.workflow.getHandle(lead.workflowId);
     // Wait until the worker has taken in all 601 events, so a late second signal would show.
-    let state = await handle.query(fullStateQuery);
+    let state = await handle.query(debugFullStateQuery);
     for (let i = 0; i < 120 && state.seenEventIds.length < 500; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      state = await handle.query(fullStateQuery);
+      state = await handle.query(debugFullStateQuery);
     }
     const { count } = await leadEventSignals(
       client,
