@@ -51,7 +51,7 @@ import {
 import type { ConsentChannel } from './rules/channels';
 import { decayedScore } from './rules/scoring';
 import { stopsSendOn } from './rules/stop-rules';
-import { currentDetailsOf, withRecent, type RecentDecision } from './user-metadata';
+import { currentDetailsOf, recentDecisionsOf, withRecent, type RecentDecision } from './user-metadata';
 import { LEAD_ARM, LEAD_SCORE, LEAD_STATUS, NEXT_ACTION_AT, OWNER_ID, PLAN_ID } from './search-attributes';
 
 export interface NurtureWorkflowInput {
@@ -185,21 +185,7 @@ export async function nurtureWorkflow(input: NurtureWorkflowInput): Promise<Nurt
   async function carryOut(commands: NurtureCommand[], now: number, feedback: NurtureInput[]): Promise<void> {
     const records = recordsOf(state, commands, now);
     state = records.state;
-    recent = withRecent(
-      recent,
-      commands.flatMap((c) =>
-        c.type === 'record-decision'
-          ? [
-              {
-                at: now,
-                rule: c.decision.rule,
-                outcome: c.decision.outcome,
-                channel: c.decision.channel ?? null,
-              },
-            ]
-          : [],
-      ),
-    );
+    recent = withRecent(recent, recentDecisionsOf(commands, now));
     const { decisions, effects } = records;
     let notificationKeys: string[] = [];
     if (decisions.length > 0 || effects.length > 0) {

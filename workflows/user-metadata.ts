@@ -1,5 +1,5 @@
 import type { Plan } from '../plans/plan-schema';
-import type { DecisionOutcome, RuleName } from './engine/commands';
+import type { DecisionOutcome, NurtureCommand, RuleName } from './engine/commands';
 import type { LeadArm, LeadProfile, NurtureState } from './engine/state';
 import { isActive } from './engine/status';
 import type { Channel } from './rules/channels';
@@ -77,6 +77,15 @@ export function currentDetailsOf(
 }
 
 /** Keeps the newest decisions only: the workflow holds no more than the details show. */
+/** The decisions one step recorded, as the details list them. */
+export function recentDecisionsOf(commands: readonly NurtureCommand[], at: number): RecentDecision[] {
+  return commands.flatMap((c) =>
+    c.type === 'record-decision'
+      ? [{ at, rule: c.decision.rule, outcome: c.decision.outcome, channel: c.decision.channel ?? null }]
+      : [],
+  );
+}
+
 export function withRecent(
   recent: readonly RecentDecision[],
   added: readonly RecentDecision[],
